@@ -1,0 +1,199 @@
+"""The Python API: ``Tracker(path)``, the library surface that the CLI is a thin layer over."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from tracker import audit as audit_module
+from tracker.clock import instant
+from tracker.corpus import corpus_files
+from tracker.dates import DateError, day
+from tracker.errors import InputError, NotFoundError, TrackerError
+from tracker.events import Event, event_body
+from tracker.replay import Answer, Question, Recorded, answer, effective, steps
+from tracker.state import Transition, Value
+from tracker.store import AppendResult, Store
+from tracker.validate import Line, parse_line
+
+ENV_DB = "TRACKER_DB"
+
+
+def default_db_path() -> Path:
+    """``$TRACKER_DB``, else ``$XDG_DATA_HOME/tracker/tracker.db`` (``~/.local/share/...``)."""
+    if os.environ.get(ENV_DB):
+        return Path(os.environ[ENV_DB])
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "tracker" / "tracker.db"
+
+
+def question(on: str | None = None, known_by: str | None = None, as_recorded: str | None = None) -> Question:
+    """Build a Question from user strings, naming the option that is malformed."""
+    try:
+        on_day = day(on) if on is not None else None
+    except DateError as exc:
+        raise InputError(str(exc), field="on") from None
+    try:
+        known_day = day(known_by) if known_by is not None else None
+    except DateError as exc:
+        raise InputError(str(exc), field="known_by") from None
+    return Question(on_day, known_day, instant(as_recorded) if as_recorded is not None else None)
+
+
+class HistoryEntry(Value):
+    """One event of a proposal's story, in valid-time order, with the status it left."""
+
+    seq: int
+    id: str
+    occurred: str
+    reported: str | None
+    recorded_at: str
+    kind: str
+    actor: str
+    person: str | None
+    changes: tuple[Transition, ...]
+    status: str | None
+    source: str | None
+
+
+def read_lines(path: Path) -> Iterator[Line]:
+    """Parse a JSONL file lazily, line by line (blank lines skipped)."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if raw.strip():
+                try:
+                    yield parse_line(raw, number, str(path))
+                except TrackerError as exc:
+                    raise exc.located(file=str(path), line=number) from None
+
+
+def _lines(items: Iterable[Event | dict[str, Any] | str]) -> Iterator[Line]:
+    for number, item in enumerate(items, start=1):
+        if isinstance(item, str):
+            yield parse_line(item, number)
+        elif isinstance(item, dict):
+            yield parse_line(json.dumps(item), number)
+        else:
+            yield Line(number, item, event_body(item))
+
+
+class Tracker:
+    """An event-sourced negotiation tracker backed by one SQLite file.
+
+    >>> t = Tracker("tracker.db")          # doctest: +SKIP
+    >>> t.status(on="2024-02-14")           # doctest: +SKIP
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, seed: bool | None = None) -> None:
+        target = Path(path) if path is not None else default_db_path()
+        fresh = not target.exists()
+        if seed is None:
+            seed = fresh and path is None and not os.environ.get(ENV_DB)
+        if fresh and path is None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        self.path = target
+        self.store = Store(target)
+        if seed and fresh:
+            self.load_corpus()
+
+    def close(self) -> None:
+        """Close the database."""
+        self.store.close()
+
+    def __enter__(self) -> Tracker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def append(
+        self, events: Iterable[Event | dict[str, Any] | str], *, expect_version: int | None = None
+    ) -> AppendResult:
+        """Append events (models, dicts or JSON strings) as one atomic batch."""
+        return self.store.append(_lines(events), expect_version=expect_version)
+
+    def import_file(self, path: str | os.PathLike[str], *, expect_version: int | None = None) -> AppendResult:
+        """Import a JSONL file (or every ``*.jsonl`` in a folder, in name order) as one batch."""
+        source = Path(path)
+        files = sorted(source.glob("*.jsonl")) if source.is_dir() else [source]
+        if source.is_dir() and not files:
+            raise InputError(f"no .jsonl files in {source}")
+        return self.store.append((ln for f in files for ln in read_lines(f)), expect_version=expect_version)
+
+    def load_corpus(self) -> AppendResult:
+        """Load the bundled corpus (idempotent)."""
+        return self.store.append(ln for f in corpus_files() for ln in read_lines(f))
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _records(self, proposal: str | None) -> list[Recorded]:
+        records = list(self.store.records(proposal))
+        if proposal is not None and not records:
+            raise NotFoundError(f"no proposal {proposal!r} in the log", field="proposal")
+        return records
+
+    def status(
+        self,
+        proposal: str | None = None,
+        *,
+        on: str | None = None,
+        known_by: str | None = None,
+        as_recorded: str | None = None,
+    ) -> list[Answer]:
+        """The state of every proposal (or one) for the three time questions."""
+        q = question(on, known_by, as_recorded)
+        return answer(self._records(proposal), q)
+
+    def history(self, proposal: str, *, as_recorded: str | None = None) -> list[HistoryEntry]:
+        """A proposal's story: every (effective) event in valid-time order and what it changed."""
+        q = question(as_recorded=as_recorded)
+        live = effective(self._records(proposal), q.as_recorded)
+        out = []
+        for rec, before, after in steps(proposal, live):
+            src = rec.event.sources[0] if rec.event.sources else None
+            out.append(
+                HistoryEntry(
+                    seq=rec.seq,
+                    id=rec.id,
+                    occurred=rec.event.occurred,
+                    reported=rec.event.reported,
+                    recorded_at=rec.recorded_at,
+                    kind=rec.event.type,
+                    actor=rec.event.actor,
+                    person=rec.event.person,
+                    changes=after.history[len(before.history) :],
+                    status=after.status,
+                    source=f"{src.outlet}: {src.title}" if src else None,
+                )
+            )
+        return out
+
+    def audit(
+        self, proposal: str, *, on: str | None = None, known_by: str | None = None, as_recorded: str | None = None
+    ) -> audit_module.Audit:
+        """The replay log of one proposal, step by step, for a question."""
+        return audit_module.audit(proposal, self._records(proposal), question(on, known_by, as_recorded))
+
+    def log(self, *, proposal: str | None = None) -> Iterator[dict[str, Any]]:
+        """The raw append log: one dict per row, in seq order."""
+        for rec in self.store.records(proposal):
+            yield {
+                "seq": rec.seq,
+                "recorded_at": rec.recorded_at,
+                "event": rec.event.model_dump(mode="json", exclude_none=True),
+            }
+
+    def export(self) -> Iterator[str]:
+        """JSONL of every stored row: the event body plus ``seq``, ``recorded_at`` and ``hash``."""
+        for row in self.store.rows():
+            seq, recorded_at, body, digest = row[0], row[12], row[14], row[16]
+            yield f'{{"seq":{seq},"recorded_at":"{recorded_at}","hash":"{digest}","event":{body}}}'

@@ -1,0 +1,251 @@
+"""The command line: thin typer commands over ``tracker.api.Tracker``.
+
+Data goes to stdout, diagnostics to stderr; a ``TrackerError`` becomes one line on stderr
+and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from tracker.api import Tracker
+from tracker.errors import TrackerError
+
+app = typer.Typer(
+    name="tracker",
+    help="Event-sourced tracker of ceasefire and peace proposals: status on any date, append, audit.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", envvar="TRACKER_DB", help="SQLite file (default ~/.local/share/tracker/tracker.db)."),
+]
+OnOption = Annotated[str | None, typer.Option("--on", help="Valid time: the world as it stood on this day.")]
+KnownByOption = Annotated[
+    str | None, typer.Option("--known-by", help="Publication time: only what was public by this day.")
+]
+AsRecordedOption = Annotated[
+    str | None,
+    typer.Option("--as-recorded", help="Record time: what this tracker said at T (ISO timestamp; a day = its end)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+ExpectOption = Annotated[
+    int | None,
+    typer.Option("--expect-version", help="Refuse unless the proposal still has exactly N events (optimistic lock)."),
+]
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def handled(func: F) -> F:
+    """Turn TrackerError (and a few OS errors) into one stderr line and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except TrackerError as exc:
+            _fail(str(exc))
+        except OSError as exc:
+            _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        except KeyboardInterrupt:
+            _fail("interrupted; nothing from the unfinished batch was written")
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _open(db: Path | None) -> Tracker:
+    return Tracker(db)
+
+
+@app.command()
+@handled
+def status(
+    proposal: Annotated[str | None, typer.Argument(help="One proposal slug; all if omitted.")] = None,
+    on: OnOption = None,
+    known_by: KnownByOption = None,
+    as_recorded: AsRecordedOption = None,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Status of every proposal (or one) on a date.
+
+    Example: tracker status --on 2024-02-14 --known-by 2024-02-12
+    """
+    from tracker import render
+    from tracker.api import question
+
+    with _open(db) as t:
+        answers = t.status(proposal, on=on, known_by=known_by, as_recorded=as_recorded)
+    if json:
+        typer.echo(render.to_json([render.answer_dict(a) for a in answers]))
+    else:
+        typer.echo(render.status_text(answers, question(on, known_by, as_recorded)))
+
+
+@app.command()
+@handled
+def history(
+    proposal: Annotated[str, typer.Argument(help="Proposal slug.")],
+    as_recorded: AsRecordedOption = None,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """A proposal's story: every event in order of occurrence and the changes it made.
+
+    Example: tracker history ru-freeze-2023
+    """
+    from tracker import render
+
+    with _open(db) as t:
+        entries = t.history(proposal, as_recorded=as_recorded)
+    if json:
+        typer.echo(render.to_json([e.model_dump(mode="json") for e in entries]))
+        return
+    rows = []
+    for e in entries:
+        changes = "; ".join(f"{c.field}: {c.before or '-'} -> {c.after}" for c in e.changes) or "-"
+        rows.append((str(e.seq), e.occurred, e.reported or "-", e.kind, e.actor, changes, e.status or "-"))
+    typer.echo(render.table(("seq", "occurred", "reported", "kind", "actor", "changes", "status"), rows))
+
+
+@app.command()
+@handled
+def audit(
+    proposal: Annotated[str, typer.Argument(help="Proposal slug.")],
+    on: OnOption = None,
+    known_by: KnownByOption = None,
+    as_recorded: AsRecordedOption = None,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """The replay log: each event applied in order, its source, the change it made, warnings.
+
+    Example: tracker audit ru-freeze-2023 --on 2024-02-14
+    """
+    from tracker import render
+
+    with _open(db) as t:
+        result = t.audit(proposal, on=on, known_by=known_by, as_recorded=as_recorded)
+    typer.echo(render.to_json(result.model_dump(mode="json")) if json else render.audit_text(result))
+
+
+@app.command()
+@handled
+def append(
+    event: Annotated[str | None, typer.Argument(help="One event as JSON; read from stdin if omitted or '-'.")] = None,
+    expect_version: ExpectOption = None,
+    db: DbOption = None,
+) -> None:
+    """Append one event (or JSONL lines from stdin) as one atomic batch.
+
+    Example: tracker append '{"type": "considering", "proposal": "us-ua-30day-2025", ...}'
+    """
+    from tracker.validate import parse_line
+
+    text = sys.stdin.read() if event in (None, "-") else event
+    lines = [ln for ln in text.splitlines() if ln.strip()] if event in (None, "-") else [text]
+    if not lines:
+        raise TrackerError("no event given (pass JSON as an argument or on stdin)")
+    with _open(db) as t:
+        batch = (
+            parse_line(raw, n if len(lines) > 1 else None, "<stdin>" if event in (None, "-") else None)
+            for n, raw in enumerate(lines, start=1)
+        )
+        result = t.store.append(batch, expect_version=expect_version)
+    _report(result.added, result.skipped, result.head_seq, result.ids)
+
+
+def _report(added: int, skipped: int, head: int, ids: tuple[str, ...]) -> None:
+    shown = ", ".join(ids[:5]) + (" ..." if len(ids) > 5 else "")
+    typer.echo(
+        f"appended {added} event(s), skipped {skipped} already recorded; head is seq {head}"
+        + (f" ({shown})" if ids else ""),
+        err=True,
+    )
+
+
+@app.command("import")
+@handled
+def import_(
+    file: Annotated[Path, typer.Argument(help="A JSONL file, or a folder of *.jsonl files.")],
+    expect_version: ExpectOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import a JSONL file of events as one atomic batch (re-importing adds nothing).
+
+    Example: tracker import events/ru-freeze-2023.jsonl
+    """
+    with _open(db) as t:
+        result = t.import_file(file, expect_version=expect_version)
+    _report(result.added, result.skipped, result.head_seq, result.ids)
+
+
+@app.command()
+@handled
+def export(db: DbOption = None) -> None:
+    """Write the whole log as JSONL (event, seq, recorded_at, hash) to stdout.
+
+    Example: tracker export > backup.jsonl
+    """
+    with _open(db) as t:
+        for line in t.export():
+            typer.echo(line)
+
+
+@app.command()
+@handled
+def log(
+    proposal: Annotated[str | None, typer.Option("--proposal", help="Only this proposal's stream.")] = None,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """The raw append log in order of recording.
+
+    Example: tracker log --proposal istanbul-2022
+    """
+    from tracker import render
+
+    with _open(db) as t:
+        rows = list(t.log(proposal=proposal))
+    if json:
+        typer.echo(render.to_json(rows))
+        return
+    typer.echo(
+        render.table(
+            ("seq", "recorded_at", "kind", "proposal", "actor", "occurred", "id"),
+            (
+                (
+                    str(r["seq"]),
+                    r["recorded_at"],
+                    r["event"]["type"],
+                    r["event"]["proposal"],
+                    r["event"]["actor"],
+                    r["event"]["occurred"],
+                    r["event"]["id"],
+                )
+                for r in rows
+            ),
+        )
+    )
+
+
+def main() -> None:
+    """Entry point of the ``tracker`` script."""
+    app()

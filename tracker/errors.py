@@ -1,0 +1,47 @@
+"""The small family of errors a user can cause; only the CLI turns them into messages."""
+
+from __future__ import annotations
+
+
+class TrackerError(Exception):
+    """A user-facing error, optionally placed at a file, a line and a field."""
+
+    def __init__(
+        self, message: str, *, file: str | None = None, line: int | None = None, field: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.field = field
+
+    def located(self, *, file: str | None = None, line: int | None = None) -> TrackerError:
+        """The same error, placed at a file and line if it was not placed yet."""
+        self.file = self.file or file
+        self.line = self.line if self.line is not None else line
+        return self
+
+    def __str__(self) -> str:
+        where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
+        field = f"field '{self.field}': " if self.field else ""
+        return f"{where + ': ' if where else ''}{field}{self.message}"
+
+
+class InputError(TrackerError):
+    """An event or a question that is not well formed."""
+
+
+class RuleError(TrackerError):
+    """A well-formed event that the log refuses (never floated, unknown target, ...)."""
+
+
+class ConflictError(TrackerError):
+    """Someone else wrote first: an id already used, or an unexpected stream version."""
+
+
+class NotFoundError(TrackerError):
+    """A proposal or event that the log does not hold."""
+
+
+class StoreError(TrackerError):
+    """The database cannot be opened, read or written."""

@@ -1,0 +1,89 @@
+"""Rendering answers for people (plain-text tables) and machines (JSON with stable keys)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from tracker.audit import Audit
+from tracker.replay import Answer, Question
+
+
+def answer_dict(a: Answer) -> dict[str, Any]:
+    """The stable JSON shape of one status answer."""
+    s = a.state
+    return {
+        "proposal": a.proposal,
+        "status": s.status,
+        "stances": {actor: e.stance for actor, e in sorted(s.stances.items())},
+        "set_by": {actor: e.event for actor, e in sorted(s.stances.items())},
+        "disputed": s.disputed,
+        "denials": [d.model_dump() for d in s.denials],
+        "uncertain": list(a.uncertain),
+        "proposer": s.proposer,
+        "addressees": list(s.addressees),
+        "version": s.version,
+        "last_event": s.last_event,
+        "warnings": list(s.warnings),
+    }
+
+
+def to_json(obj: Any) -> str:
+    """Indented JSON, keys in a stable order, non-ASCII kept."""
+    return json.dumps(obj, indent=2, ensure_ascii=False)
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A plain left-aligned text table."""
+    body = [list(map(str, r)) for r in rows]
+    widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.upper().ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
+    return "\n".join(lines)
+
+
+def describe(q: Question) -> str:
+    """One line saying which picture an answer is."""
+    parts = []
+    parts.append(f"as it stood on {q.on}" if q.on else "as it stands now")
+    if q.known_by:
+        parts.append(f"as publicly known by {q.known_by}")
+    parts.append(f"as recorded by {q.as_recorded}" if q.as_recorded else "by everything recorded")
+    return "Status " + ", ".join(parts)
+
+
+def status_text(answers: Sequence[Answer], q: Question) -> str:
+    """The human status table."""
+    if not answers:
+        return describe(q) + "\n(no proposal has any event by then)"
+    rows = []
+    for a in answers:
+        s = a.state
+        stances = " ".join(f"{actor}={e.stance}" for actor, e in sorted(s.stances.items())) or "-"
+        disputed = f"yes ({len(s.denials)} denial{'s' if len(s.denials) != 1 else ''})" if s.disputed else "no"
+        rows.append((a.proposal, s.status or "(uncertain)", stances, disputed, ", ".join(a.uncertain) or "-"))
+    out = describe(q) + "\n" + table(("proposal", "status", "stances", "disputed", "may also count"), rows)
+    return out
+
+
+def audit_text(a: Audit) -> str:
+    """The replay log of one proposal, for reading."""
+    lines = [f"Replay of {a.proposal}: {len(a.steps)} event(s) applied, final status {a.status or '-'}"]
+    for st in a.steps:
+        who = f"{st.actor} ({st.person})" if st.person else st.actor
+        lines.append(
+            f"\n#{st.seq} {st.kind} by {who}  occurred {st.occurred}  reported {st.reported or '-'}  "
+            f"recorded {st.recorded_at}  [{st.id}]"
+        )
+        for src in st.sources:
+            attribution = f" ({src.attribution})" if src.attribution else ""
+            lines.append(f'  source: {src.outlet}, "{src.title}", {src.published}{attribution}')
+        lines.append(f"  rule:   {st.rule}")
+        for ch in st.changes:
+            lines.append(f"  change: {ch.field}: {ch.before or '-'} -> {ch.after or '-'}")
+        for w in st.warnings:
+            lines.append(f"  WARNING {w}")
+    if a.uncertain:
+        lines.append(f"\nMay also have happened by then (not applied): {', '.join(a.uncertain)}")
+    return "\n".join(lines)

@@ -1,0 +1,324 @@
+"""The store: one SQLite file holding the append-only event log (and, later, projections).
+
+The ``events`` table is the truth. Triggers make the database itself refuse UPDATE and
+DELETE on it. Each batch goes in one ``BEGIN IMMEDIATE`` transaction, whole or not at all.
+Every row carries ``prev_hash`` and ``hash``, a SHA-256 chain over its canonical form (see
+``row_hash``), so that tampering can be detected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from tracker import clock
+from tracker.errors import ConflictError, StoreError
+from tracker.events import SCHEMA_VERSION, parse_event_json
+from tracker.replay import Recorded
+from tracker.validate import Known, Line, decide
+
+GENESIS = "0" * 64
+APP_ID = "tracker"
+_CHUNK = 500
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    proposal TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    occurred TEXT NOT NULL,
+    occurred_from TEXT NOT NULL,
+    occurred_to TEXT NOT NULL,
+    reported TEXT,
+    reported_from TEXT,
+    reported_to TEXT,
+    recorded_at TEXT NOT NULL,
+    schema_version INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_stream ON events (proposal, version);
+CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only: UPDATE refused'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only: DELETE refused'); END;
+"""
+
+COLUMNS = (
+    "seq",
+    "id",
+    "proposal",
+    "version",
+    "type",
+    "actor",
+    "occurred",
+    "occurred_from",
+    "occurred_to",
+    "reported",
+    "reported_from",
+    "reported_to",
+    "recorded_at",
+    "schema_version",
+    "body",
+    "prev_hash",
+    "hash",
+)
+
+
+def canonical_row(seq: int, recorded_at: str, schema_version: int, body: str) -> str:
+    """The text a row's hash covers: sorted keys, no spaces, the event body embedded as stored."""
+    return f'{{"event":{body},"recorded_at":"{recorded_at}","schema_version":{schema_version},"seq":{seq}}}'
+
+
+def row_hash(prev_hash: str, seq: int, recorded_at: str, schema_version: int, body: str) -> str:
+    """SHA-256 (hex) of the previous hash followed by the row's canonical text, UTF-8."""
+    text = prev_hash + canonical_row(seq, recorded_at, schema_version, body)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    """What a batch did: events added, identical events skipped, and the new head."""
+
+    added: int
+    skipped: int
+    head_seq: int
+    head_hash: str
+    ids: tuple[str, ...] = ()
+
+
+class Store:
+    """The SQLite event store. Open it with ``Store(path)``; close with ``close()``."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        if not self.path.parent.exists():
+            raise StoreError(f"directory does not exist: {self.path.parent}")
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            self.db = sqlite_utils.Database(conn)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open {self.path} as a tracker database: {exc}") from None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The raw connection (the hot paths use it directly)."""
+        return self.db.conn
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        tables = set(self.db.table_names())
+        if tables and "meta" not in tables:
+            raise StoreError(f"{self.path} is an SQLite database but not a tracker database")
+        if "meta" in tables:
+            app = self.conn.execute("SELECT value FROM meta WHERE key = 'app'").fetchone()
+            if app is None or app[0] != APP_ID:
+                raise StoreError(f"{self.path} is an SQLite database but not a tracker database")
+            return
+        if self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
+            raise StoreError(f"cannot use write-ahead logging on {self.path}")
+        self.conn.executescript(
+            f"BEGIN IMMEDIATE; {SCHEMA} "
+            f"INSERT OR IGNORE INTO meta VALUES ('app', '{APP_ID}'), "
+            f"('schema', '{SCHEMA_VERSION}'); COMMIT;"
+        )
+
+    # -- reading -------------------------------------------------------------------------
+
+    def records(self, proposal: str | None = None, *, upto_seq: int | None = None) -> Iterator[Recorded]:
+        """The log in append order, optionally one proposal's stream, optionally up to a seq."""
+        sql = "SELECT seq, recorded_at, body FROM events"
+        where: list[str] = []
+        args: list[object] = []
+        if proposal is not None:
+            where.append("proposal = ?")
+            args.append(proposal)
+        if upto_seq is not None:
+            where.append("seq <= ?")
+            args.append(upto_seq)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        for seq, recorded_at, body in self.conn.execute(sql + " ORDER BY seq", args):
+            yield Recorded.of(seq, recorded_at, parse_event_json(body))
+
+    def proposals(self) -> list[str]:
+        """Every proposal slug in the log, sorted."""
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT proposal FROM events ORDER BY proposal")]
+
+    def version(self, proposal: str) -> int:
+        """How many events the proposal's stream holds (0 if none)."""
+        row = self.conn.execute("SELECT max(version) FROM events WHERE proposal = ?", (proposal,)).fetchone()
+        return int(row[0] or 0)
+
+    def head(self) -> tuple[int, str]:
+        """The last seq and hash (0 and the genesis hash for an empty log)."""
+        row = self.conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
+
+    def rows(self) -> Iterator[tuple[object, ...]]:
+        """Raw rows in seq order, every column (for export and verify)."""
+        yield from self.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM events ORDER BY seq")
+
+    def count(self) -> int:
+        """Number of events in the log."""
+        return int(self.conn.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _known(self, batch: Sequence[Line], base_seq: int) -> Known:
+        known = Known()
+        ids = [ln.event.event_id for ln in batch]
+        targets = [t for ln in batch if (t := getattr(ln.event, "target", None))]
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT id, body, seq FROM events WHERE id IN ({marks})"
+            for eid, body, seq in self.conn.execute(sql, chunk):
+                if seq > base_seq:
+                    known.this_batch.add(eid)
+                else:
+                    known.bodies[eid] = body
+        for chunk in _chunks(targets):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(f"SELECT id, type, proposal FROM events WHERE id IN ({marks})", chunk)
+            for eid, kind, proposal in rows:
+                known.kinds[eid] = (kind, proposal)
+            rows = self.conn.execute(
+                f"SELECT body FROM events WHERE type = 'retracted' AND json_extract(body, '$.target') IN ({marks})",
+                chunk,
+            )
+            for (body,) in rows:
+                known.retracted.add(str(json.loads(body)["target"]))
+        proposals = sorted({ln.event.proposal for ln in batch})
+        for chunk in _chunks(proposals):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT DISTINCT proposal FROM events WHERE type = 'floated' AND proposal IN ({marks})"
+            known.floated.update(r[0] for r in self.conn.execute(sql, chunk))
+        return known
+
+    def append(
+        self, batch: Iterable[Line], *, expect_version: int | None = None, chunk_size: int = 5000
+    ) -> AppendResult:
+        """Append a batch atomically; identical events already in the log are skipped.
+
+        The batch is consumed as a stream, in chunks, inside one transaction: an error on
+        any line (raised by the iterator or by validation) rolls the whole batch back.
+        ``expect_version`` (optimistic concurrency) refuses the batch unless the stream of
+        its single proposal holds exactly that many events.
+        """
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"cannot write to {self.path}: {exc}") from None
+        try:
+            base_seq, _ = self.head()
+            last = self.conn.execute("SELECT max(recorded_at) FROM events").fetchone()[0]
+            recorded_at = max(clock.now(), last or "")
+            added = skipped = 0
+            ids: list[str] = []
+            proposals: set[str] = set()
+            chunk: list[Line] = []
+            for line in batch:
+                chunk.append(line)
+                if len(chunk) >= chunk_size:
+                    skipped += self._append_chunk(chunk, base_seq, recorded_at, ids, proposals)
+                    chunk = []
+            skipped += self._append_chunk(chunk, base_seq, recorded_at, ids, proposals)
+            added = len(ids)
+            if expect_version is not None:
+                self._check_version(proposals, added, expect_version)
+            seq, digest = self.head()
+            self.conn.execute("COMMIT")
+            return AppendResult(added, skipped, seq, digest, tuple(ids))
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def _check_version(self, proposals: set[str], added: int, expected: int) -> None:
+        if len(proposals) != 1:
+            raise ConflictError("--expect-version needs a batch about exactly one proposal", field="expect_version")
+        proposal = next(iter(proposals))
+        before = self.version(proposal) - added
+        if before != expected:
+            raise ConflictError(
+                f"proposal {proposal!r} is at version {before}, not {expected}: someone appended first; "
+                "re-read it and try again",
+                field="expect_version",
+            )
+
+    def _append_chunk(
+        self, chunk: Sequence[Line], base_seq: int, recorded_at: str, ids: list[str], proposals: set[str]
+    ) -> int:
+        if not chunk:
+            return 0
+        proposals.update(ln.event.proposal for ln in chunk)
+        todo = decide(chunk, self._known(chunk, base_seq))
+        seq, prev = self.head()
+        versions: dict[str, int] = {}
+        rows = []
+        for line in todo:
+            event = line.event
+            if event.proposal not in versions:
+                versions[event.proposal] = self.version(event.proposal)
+            versions[event.proposal] += 1
+            seq += 1
+            rec = Recorded.of(seq, recorded_at, event)
+            digest = row_hash(prev, seq, recorded_at, SCHEMA_VERSION, line.body)
+            reported = rec.reported
+            rows.append(
+                (
+                    seq,
+                    event.event_id,
+                    event.proposal,
+                    versions[event.proposal],
+                    event.type,
+                    event.actor,
+                    event.occurred,
+                    rec.occurred.earliest,
+                    rec.occurred.latest,
+                    event.reported,
+                    reported.earliest if reported else None,
+                    reported.latest if reported else None,
+                    recorded_at,
+                    SCHEMA_VERSION,
+                    line.body,
+                    prev,
+                    digest,
+                )
+            )
+            ids.append(event.event_id)
+            prev = digest
+        marks = ",".join("?" * len(COLUMNS))
+        try:
+            self.conn.executemany(f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({marks})", rows)
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(f"the log changed under this batch: {exc}") from None
+        return len(chunk) - len(todo)
+
+
+def _chunks(items: Sequence[str] | Iterable[str]) -> Iterator[list[str]]:
+    items = list(items)
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
