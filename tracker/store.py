@@ -137,6 +137,7 @@ class Store:
             app = self.conn.execute("SELECT value FROM meta WHERE key = 'app'").fetchone()
             if app is None or app[0] != APP_ID:
                 raise StoreError(f"{self.path} is an SQLite database but not a tracker database")
+            self._create_projections()
             return
         if self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
             raise StoreError(f"cannot use write-ahead logging on {self.path}")
@@ -145,6 +146,32 @@ class Store:
             f"INSERT OR IGNORE INTO meta VALUES ('app', '{APP_ID}'), "
             f"('schema', '{SCHEMA_VERSION}'); COMMIT;"
         )
+        self._create_projections()
+
+    def _create_projections(self) -> None:
+        from tracker.projections import PROJECTIONS
+
+        for projection in PROJECTIONS:
+            projection.create(self.conn)
+
+    def rebuild(self) -> None:
+        """Recreate every projection from the log, in one transaction."""
+        from tracker.projections import PROJECTIONS
+
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for projection in PROJECTIONS:
+                projection.rebuild(self)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def projection_differences(self) -> list[str]:
+        """How the projections differ from a fresh replay of the log (empty when they agree)."""
+        from tracker.projections import PROJECTIONS
+
+        return [d for projection in PROJECTIONS for d in projection.differences(self)]
 
     # -- reading -------------------------------------------------------------------------
 
@@ -249,12 +276,27 @@ class Store:
             added = len(ids)
             if expect_version is not None:
                 self._check_version(proposals, added, expect_version)
+            if added:
+                self._refresh_projections(
+                    {
+                        proposal
+                        for (proposal,) in self.conn.execute(
+                            "SELECT DISTINCT proposal FROM events WHERE seq > ?", (base_seq,)
+                        )
+                    }
+                )
             seq, digest = self.head()
             self.conn.execute("COMMIT")
             return AppendResult(added, skipped, seq, digest, tuple(ids))
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+
+    def _refresh_projections(self, proposals: set[str]) -> None:
+        from tracker.projections import PROJECTIONS
+
+        for projection in PROJECTIONS:
+            projection.refresh(self, sorted(proposals))
 
     def _check_version(self, proposals: set[str], added: int, expected: int) -> None:
         if len(proposals) != 1:

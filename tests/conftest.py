@@ -1,0 +1,37 @@
+"""Shared fixtures: every test gets its own database and never touches the user's home."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tracker.api import Tracker
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("TRACKER_DB", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A path for a new, empty database."""
+    return tmp_path / "t.db"
+
+
+@pytest.fixture
+def tracker(db_path: Path) -> Iterator[Tracker]:
+    """An empty tracker."""
+    with Tracker(db_path) as t:
+        yield t
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Iterator[Tracker]:
+    """A tracker holding the bundled corpus."""
+    with Tracker(tmp_path / "corpus.db") as t:
+        t.load_corpus()
+        yield t

@@ -1,0 +1,18 @@
+"""Small builders for tests (import as ``from helpers import ev, write_jsonl``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+
+def ev(kind: str, proposal: str = "p", actor: str = "a", occurred: str = "2024-01-01", **fields: Any) -> dict[str, Any]:
+    """A minimal event dict for tests."""
+    return {"type": kind, "proposal": proposal, "actor": actor, "occurred": occurred, **fields}
+
+
+def write_jsonl(path: Path, events: list[dict[str, Any]]) -> Path:
+    """Write events as a JSONL file."""
+    path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+    return path
