@@ -124,16 +124,24 @@ def _denied(state: ProposalState, event: Denied) -> ProposalState:
         event=event.event_id,
         occurred=event.occurred,
     )
-    change = Transition(
-        event=event.event_id,
-        kind="denied",
-        actor=event.actor,
-        field="disputed",
-        before=str(state.disputed).lower(),
-        after="true",
-    )
+    changes = [
+        Transition(
+            event=event.event_id,
+            kind="denied",
+            actor=event.actor,
+            field=f"denial.{event.actor}",
+            before=None,
+            after=event.target or "the proposal",
+        )
+    ]
+    if not state.disputed:
+        changes.append(
+            Transition(
+                event=event.event_id, kind="denied", actor=event.actor, field="disputed", before="false", after="true"
+            )
+        )
     return state.model_copy(
-        update={"denials": (*state.denials, denial), "disputed": True, "history": (*state.history, change)}
+        update={"denials": (*state.denials, denial), "disputed": True, "history": (*state.history, *changes)}
     )
 
 

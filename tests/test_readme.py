@@ -1,0 +1,55 @@
+"""The README is honest: every ``$ tracker ...`` command in its console blocks runs and prints what it shows.
+
+The commands run in order against one database that holds the bundled corpus, recorded at a
+pinned time (freezegun), so the sample output, recording times included, is reproducible.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from freezegun import freeze_time
+from typer.testing import CliRunner
+
+from tracker.api import Tracker
+from tracker.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS_RECORDED = "2026-11-22T09:00:00Z"
+COMMANDS_RUN = "2026-11-22T10:00:00Z"
+
+
+def console_examples(text: str) -> Iterator[tuple[str, str]]:
+    """(command, expected output) pairs from ```console blocks."""
+    for block in re.findall(r"```console\n(.*?)```", text, flags=re.S):
+        command, output = None, []
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                if command is not None:
+                    yield command, "\n".join(output)
+                command, output = line[2:], []
+            else:
+                output.append(line)
+        if command is not None:
+            yield command, "\n".join(output)
+
+
+def test_readme_console_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "readme.db"
+    with freeze_time(CORPUS_RECORDED), Tracker(db) as t:
+        t.load_corpus()
+    monkeypatch.setenv("TRACKER_DB", str(db))
+    monkeypatch.setenv("COLUMNS", "200")
+    runner = CliRunner()
+    examples = list(console_examples((ROOT / "README.md").read_text(encoding="utf-8")))
+    assert len(examples) >= 5
+    for command, expected in examples:
+        args = shlex.split(command)
+        assert args[0] == "tracker", command
+        with freeze_time(COMMANDS_RUN):
+            result = runner.invoke(app, args[1:])
+        assert result.output.rstrip() == expected.rstrip(), f"README example differs: {command}"
