@@ -53,3 +53,15 @@ def test_readme_console_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         with freeze_time(COMMANDS_RUN):
             result = runner.invoke(app, args[1:])
         assert result.output.rstrip() == expected.rstrip(), f"README example differs: {command}"
+
+
+def test_readme_python_examples(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "events").symlink_to(ROOT / "events")
+    monkeypatch.chdir(tmp_path)
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), flags=re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})  # noqa: S102 - our own documentation
+    assert "ru-freeze-2023 floated ()" in capsys.readouterr().out
