@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker import audit as audit_module
 from tracker.clock import instant
@@ -18,6 +18,11 @@ from tracker.replay import Answer, Question, Recorded, answer, effective, steps
 from tracker.state import Transition, Value
 from tracker.store import AppendResult, Store
 from tracker.validate import Line, parse_line
+
+if TYPE_CHECKING:
+    from tracker.intervals import Interval
+    from tracker.search import Hit
+    from tracker.timeline import Lane
 
 ENV_DB = "TRACKER_DB"
 
@@ -197,3 +202,71 @@ class Tracker:
         for row in self.store.rows():
             seq, recorded_at, body, digest = row[0], row[12], row[14], row[16]
             yield f'{{"seq":{seq},"recorded_at":"{recorded_at}","hash":"{digest}","event":{body}}}'
+
+    # -- sharing (issue 6) ---------------------------------------------------------------
+
+    def timeline(
+        self, proposals: Sequence[str] = (), *, known_by: str | None = None, as_recorded: str | None = None
+    ) -> list[Lane]:
+        """Swim lanes (status intervals and event marks) for every proposal, or those named."""
+        from tracker.timeline import lanes
+
+        q = question(known_by=known_by, as_recorded=as_recorded)
+        for proposal in proposals:
+            self._records(proposal)  # raises NotFoundError naming the unknown slug
+        return lanes(self.store.records(), q, proposals)
+
+    def intervals(
+        self, proposal: str | None = None, *, known_by: str | None = None, as_recorded: str | None = None
+    ) -> list[Interval]:
+        """Status intervals over valid time: when each proposal had which status."""
+        return [iv for lane in self.timeline((proposal,) if proposal else (), known_by=known_by,
+                                              as_recorded=as_recorded) for iv in lane.intervals]
+
+    def search(self, text: str, *, limit: int = 50) -> list[Hit]:
+        """Full-text search over notes and sources (words, all of them, any order)."""
+        from tracker.search import search
+
+        return search(self.store.conn, text, limit=limit)
+
+    def timelinejs(
+        self, proposals: Sequence[str] = (), *, known_by: str | None = None, as_recorded: str | None = None
+    ) -> dict[str, Any]:
+        """The log as Knight Lab TimelineJS JSON: a slide per event, status intervals as eras."""
+        from tracker.exports import timelinejs
+
+        q = question(known_by=known_by, as_recorded=as_recorded)
+        live = effective(self.store.records(), q.as_recorded)
+        return timelinejs(live, self.timeline(proposals, known_by=known_by, as_recorded=as_recorded))
+
+    def dataframe(
+        self,
+        what: str = "status",
+        proposal: str | None = None,
+        *,
+        on: str | None = None,
+        known_by: str | None = None,
+        as_recorded: str | None = None,
+    ) -> Any:
+        """A pandas DataFrame of ``status``, ``history``, ``intervals`` or ``sources`` (pandas optional)."""
+        from tracker import exports
+
+        try:
+            import pandas
+        except ImportError:
+            raise TrackerError("Tracker.dataframe needs pandas: pip install pandas") from None
+        if what == "status":
+            rows = [exports.status_row(a) for a in self.status(proposal, on=on, known_by=known_by,
+                                                                as_recorded=as_recorded)]
+        elif what == "history":
+            if proposal is None:
+                raise InputError("history needs a proposal", field="proposal")
+            rows = [exports.history_row(e) for e in self.history(proposal, as_recorded=as_recorded)]
+        elif what == "intervals":
+            rows = [iv.model_dump(mode="json") for iv in self.intervals(proposal, known_by=known_by,
+                                                                         as_recorded=as_recorded)]
+        elif what == "sources":
+            rows = exports.source_rows(effective(self._records(proposal), question(as_recorded=as_recorded).as_recorded))
+        else:
+            raise InputError(f"unknown table {what!r}; expected status, history, intervals or sources", field="what")
+        return pandas.DataFrame(rows)

@@ -1,0 +1,290 @@
+"""The timeline picture: a swim lane per proposal, status over valid time, an event marker each.
+
+Pure: lanes are built from records (``lanes``), then drawn as one inline SVG (``svg``), a
+self-contained HTML page around it (``page``) or a compact text strip (``text``). Every string
+that comes from an event is escaped; the page loads nothing from the network (its CSP says so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from html import escape
+from itertools import groupby
+
+from tracker.dates import MAX_DAY, MIN_DAY
+from tracker.intervals import Interval, status_intervals
+from tracker.replay import Question, Recorded, classify, effective
+from tracker.state import Value
+
+STATUS_COLOURS = {
+    "floated": "#9ca3af",
+    "considering": "#f59e0b",
+    "accepted": "#16a34a",
+    "rejected": "#dc2626",
+    "withdrawn": "#7c3aed",
+    "collapsed": "#44403c",
+}
+STATUS_LETTERS = {
+    "floated": "F",
+    "considering": "C",
+    "accepted": "A",
+    "rejected": "R",
+    "withdrawn": "W",
+    "collapsed": "X",
+}
+KIND_LETTERS = {
+    "floated": "F",
+    "considering": "C",
+    "accepted": "A",
+    "rejected": "R",
+    "denied": "D",
+    "reversed": "V",
+    "withdrawn": "W",
+    "collapsed": "X",
+}
+LABEL_W, PLOT_W, LANE_H, TOP, PAD = 200, 880, 48, 56, 16
+
+
+class Mark(Value):
+    """One event on a lane: where it may fall (earliest..latest day) and what hover shows."""
+
+    id: str
+    kind: str
+    actor: str
+    person: str | None
+    occurred: str
+    reported: str | None
+    earliest: str
+    latest: str
+    source: str | None
+
+
+class Lane(Value):
+    """One proposal's swim lane."""
+
+    proposal: str
+    intervals: tuple[Interval, ...]
+    marks: tuple[Mark, ...]
+
+
+def _mark(rec: Recorded) -> Mark:
+    event = rec.event
+    src = event.sources[0] if event.sources else None
+    return Mark(
+        id=rec.id,
+        kind=event.type,
+        actor=event.actor,
+        person=event.person,
+        occurred=event.occurred,
+        reported=event.reported,
+        earliest=rec.occurred.earliest,
+        latest=rec.occurred.latest,
+        source=f'{src.outlet}, "{src.title}", {src.published}' if src else None,
+    )
+
+
+def lanes(records: Iterable[Recorded], question: Question, proposals: Sequence[str] = ()) -> list[Lane]:
+    """One lane per proposal (all, or those named, in that order) for a question's log."""
+    live = sorted(effective(records, question.as_recorded), key=lambda r: r.event.proposal)
+    known = Question(known_by=question.known_by)
+    out = {}
+    for proposal, group in groupby(live, key=lambda r: r.event.proposal):
+        recs = list(group)
+        marks = tuple(_mark(r) for r in sorted(recs, key=lambda r: r.order) if classify(r, known) >= 0)
+        out[proposal] = Lane(proposal=proposal, intervals=tuple(status_intervals(proposal, recs, question)), marks=marks)
+    return [out[p] for p in proposals if p in out] if proposals else list(out.values())
+
+
+def span(lanes_: Sequence[Lane], start: str | None = None, end: str | None = None, on: str | None = None) -> tuple[str, str]:
+    """The days to draw: as asked, else every finite event day (and ``on``) with a margin."""
+    days = [d for lane in lanes_ for m in lane.marks for d in (m.earliest, m.latest) if MIN_DAY < d < MAX_DAY]
+    days += [on] if on else []
+    low = date.fromisoformat(min(days)) if days else date(2000, 1, 1)
+    high = date.fromisoformat(max(days)) if days else date(2000, 12, 31)
+    margin = timedelta(days=max(7, (high - low).days // 25))
+    return (start or (low - margin).isoformat(), end or (high + margin).isoformat())
+
+
+class _Scale:
+    def __init__(self, start: str, end: str) -> None:
+        self.start = date.fromisoformat(start).toordinal()
+        self.days = max(1, date.fromisoformat(end).toordinal() + 1 - self.start)
+
+    def x(self, day: str, *, end_of_day: bool = False) -> float:
+        ordinal = date.fromisoformat(day).toordinal() + (1 if end_of_day else 0) - self.start
+        return LABEL_W + PLOT_W * min(max(ordinal, 0), self.days) / self.days
+
+
+def _ticks(start: str, end: str) -> list[tuple[str, str]]:
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = next(s for s in (1, 2, 3, 6, 12, 24, 60, 120, 600) if months / s <= 12)
+    index = first.year * 12 + first.month - 1
+    index += -index % step
+    out = []
+    while (tick := date(index // 12, index % 12 + 1, 1)) <= last:
+        out.append((tick.isoformat(), str(tick.year) if tick.month == 1 else tick.strftime("%b %Y")))
+        index += step
+    return out
+
+
+def _title(mark: Mark) -> str:
+    who = f"{mark.actor} ({mark.person})" if mark.person else mark.actor
+    lines = [f"{mark.kind} by {who}", f"occurred {mark.occurred}", f"reported {mark.reported or '-'}"]
+    lines.append(f"source: {mark.source}" if mark.source else "source: none given")
+    lines.append(f"id: {mark.id}")
+    return escape("\n".join(lines))
+
+
+def _lane(lane: Lane, index: int, scale: _Scale, end: str) -> list[str]:
+    top = TOP + index * LANE_H
+    bar_y, bar_h = top + 12, 24
+    out = [f'<g class="lane" data-proposal="{escape(lane.proposal)}">']
+    if index % 2:
+        out.append(f'<rect class="band" x="0" y="{top}" width="{LABEL_W + PLOT_W + PAD}" height="{LANE_H}"/>')
+    out.append(f'<text class="label" x="{LABEL_W - 10}" y="{top + 28}">{escape(lane.proposal)}</text>')
+    for iv in lane.intervals:
+        if iv.status is None:
+            continue
+        x1, x2 = scale.x(iv.valid_from), scale.x(iv.valid_to) if iv.valid_to else scale.x(end, end_of_day=True)
+        if x2 - x1 < 0.1:
+            continue
+        until = f" until {iv.valid_to}" if iv.valid_to else " on"
+        out.append(
+            f'<rect class="segment" data-status="{iv.status}" x="{x1:.1f}" y="{bar_y}" width="{x2 - x1:.1f}" '
+            f'height="{bar_h}" fill="{STATUS_COLOURS[iv.status]}"><title>{iv.status} from {iv.valid_from}'
+            f"{until}</title></rect>"
+        )
+    for m in lane.marks:
+        if m.earliest < m.latest:
+            x1, x2 = scale.x(m.earliest), scale.x(m.latest, end_of_day=True)
+            if x2 - x1 >= 0.1:
+                out.append(
+                    f'<rect class="uncertain" x="{x1:.1f}" y="{bar_y}" width="{x2 - x1:.1f}" height="{bar_h}" '
+                    f'fill="url(#hatch)"><title>{escape(m.kind)} by {escape(m.actor)}: date uncertain, '
+                    f"{m.earliest} to {m.latest}</title></rect>"
+                )
+    rows: list[float] = []
+    for m in sorted(lane.marks, key=lambda m: m.latest):
+        x = scale.x(m.latest if m.latest < MAX_DAY else m.earliest, end_of_day=m.latest < MAX_DAY) - 0.5
+        row = next((i for i, last in enumerate(rows) if x - last >= 15), len(rows))
+        if row < len(rows):
+            rows[row] = x
+        else:
+            rows.append(x)
+        cy = bar_y + bar_h / 2 + (0, -11, 11, -22, 22)[row % 5]
+        out.append(
+            f'<g class="marker" data-event-id="{escape(m.id)}" data-kind="{escape(m.kind)}">'
+            f"<title>{_title(m)}</title>"
+            f'<circle cx="{x:.1f}" cy="{cy:.1f}" r="7"/>'
+            f'<text x="{x:.1f}" y="{cy + 3.5:.1f}">{KIND_LETTERS.get(m.kind, "?")}</text></g>'
+        )
+    out.append("</g>")
+    return out
+
+
+_STYLE = (
+    "text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:12px;fill:#111827}"
+    ".label{text-anchor:end;font-weight:600}.band{fill:#f3f4f6}.tick line{stroke:#d1d5db}"
+    ".tick text{text-anchor:middle;fill:#4b5563;font-size:11px}.marker circle{fill:#fff;stroke:#111827;stroke-width:1.5}"
+    ".marker text{text-anchor:middle;font-size:9px;font-weight:700}.on-line{stroke:#2563eb;stroke-width:2}"
+    ".on-label{fill:#2563eb;font-weight:600}.legend text{font-size:11px}"
+)
+
+
+def svg(lanes_: Sequence[Lane], start: str, end: str, on: str | None = None, title: str = "Proposals over time") -> str:
+    """The timeline as one standalone SVG document."""
+    scale = _Scale(start, end)
+    height = TOP + len(lanes_) * LANE_H + 84
+    width = LABEL_W + PLOT_W + PAD
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title><style>{_STYLE}</style>",
+        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        '<rect width="6" height="6" fill="#ffffff" fill-opacity="0.35"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#374151" stroke-width="2"/></pattern></defs>',
+    ]
+    bottom = TOP + len(lanes_) * LANE_H
+    for day, label in _ticks(start, end):
+        x = scale.x(day)
+        out.append(
+            f'<g class="tick"><line x1="{x:.1f}" y1="{TOP - 8}" x2="{x:.1f}" y2="{bottom}"/>'
+            f'<text x="{x:.1f}" y="{TOP - 14}">{label}</text></g>'
+        )
+    for index, lane in enumerate(lanes_):
+        out.extend(_lane(lane, index, scale, end))
+    if on and start <= on <= end:
+        x = scale.x(on)
+        out.append(
+            f'<g class="on"><line class="on-line" x1="{x:.1f}" y1="{TOP - 30}" x2="{x:.1f}" y2="{bottom}"/>'
+            f'<text class="on-label" x="{x + 4:.1f}" y="{TOP - 32}">on {escape(on)}</text></g>'
+        )
+    out.extend(_legend(bottom + 26))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _legend(y: int) -> list[str]:
+    out = ['<g class="legend">']
+    x = 10
+    for status, colour in STATUS_COLOURS.items():
+        out.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{colour}"/>')
+        out.append(f'<text x="{x + 19}" y="{y + 11}">{status}</text>')
+        x += 32 + 7 * len(status)
+    out.append(f'<rect x="{x}" y="{y}" width="28" height="14" fill="#9ca3af"/>')
+    out.append(f'<rect x="{x}" y="{y}" width="28" height="14" fill="url(#hatch)"/>')
+    out.append(f'<text x="{x + 33}" y="{y + 11}">date uncertain (earliest to latest possible day)</text>')
+    letters = ", ".join(f"{letter} {kind}" for kind, letter in KIND_LETTERS.items())
+    out.append(
+        f'<g class="marker"><circle cx="17" cy="{y + 32}" r="7"/><text x="17" y="{y + 35.5}">F</text></g>'
+        f'<text x="30" y="{y + 36}">event, on the day it has certainly happened (hover for actor, dates, '
+        f"source): {letters}</text>"
+    )
+    out.append("</g>")
+    return out
+
+
+def page(lanes_: Sequence[Lane], start: str, end: str, on: str | None = None, title: str = "Proposals over time") -> str:
+    """A self-contained HTML page around the SVG: no script, no network (a CSP forbids it)."""
+    body = svg(lanes_, start, end, on, title)
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        f"<title>{escape(title)}</title>"
+        "<style>body{font-family:system-ui,sans-serif;margin:24px;color:#111827}"
+        "svg{max-width:100%;height:auto}</style></head><body>"
+        f"<h1>{escape(title)}</h1><p>{len(lanes_)} proposal(s), {start} to {end}. "
+        "Hover a marker for the event's actor, dates and source.</p>\n"
+        f"{body}\n</body></html>\n"
+    )
+
+
+def text(lanes_: Sequence[Lane], start: str, end: str, on: str | None = None, width: int = 60) -> str:
+    """A compact strip per proposal: one character per slice of days.
+
+    Upper-case letter = status; lower-case = that status while some event's date is uncertain;
+    ``?`` = an event may have happened but nothing is certain yet; ``.`` = nothing yet.
+    """
+    scale = _Scale(start, end)
+    label = max((len(lane.proposal) for lane in lanes_), default=8)
+    lines = [f"{'':{label}}  {start}{end:>{width - len(start)}}"]
+    for lane in lanes_:
+        cells = []
+        for col in range(width):
+            day = date.fromordinal(scale.start + col * scale.days // width).isoformat()
+            iv = next(
+                (i for i in lane.intervals if i.valid_from <= day and (i.valid_to is None or day < i.valid_to)), None
+            )
+            letter = "." if iv is None or iv.status is None else STATUS_LETTERS[iv.status]
+            if iv is not None and iv.uncertain:
+                letter = "?" if letter == "." else letter.lower()
+            cells.append(letter)
+        lines.append(f"{lane.proposal:<{label}}  {''.join(cells)}")
+    if on and start <= on <= end:
+        col = (date.fromisoformat(on).toordinal() - scale.start) * width // scale.days
+        lines.append(f"{'':{label}}  {' ' * col}^ on {on}")
+    key = "  ".join(f"{letter} {status}" for status, letter in STATUS_LETTERS.items())
+    lines.append(f"{key}; lower case: an event's date is uncertain then; ? may have begun")
+    return "\n".join(lines)
