@@ -21,7 +21,7 @@ from tracker.validate import Line, parse_line
 
 if TYPE_CHECKING:
     from tracker.intervals import Interval
-    from tracker.search import Hit
+    from tracker.readable import Hit
     from tracker.timeline import Lane
 
 ENV_DB = "TRACKER_DB"
@@ -225,7 +225,7 @@ class Tracker:
 
     def search(self, text: str, *, limit: int = 50) -> list[Hit]:
         """Full-text search over notes and sources (words, all of them, any order)."""
-        from tracker.search import search
+        from tracker.readable import search
 
         return search(self.store.conn, text, limit=limit)
 
@@ -250,6 +250,7 @@ class Tracker:
     ) -> Any:
         """A pandas DataFrame of ``status``, ``history``, ``intervals`` or ``sources`` (pandas optional)."""
         from tracker import exports
+        from tracker.readable import source_rows
 
         try:
             import pandas
@@ -266,7 +267,7 @@ class Tracker:
             rows = [iv.model_dump(mode="json") for iv in self.intervals(proposal, known_by=known_by,
                                                                          as_recorded=as_recorded)]
         elif what == "sources":
-            rows = exports.source_rows(effective(self._records(proposal), question(as_recorded=as_recorded).as_recorded))
+            rows = source_rows(effective(self._records(proposal), question(as_recorded=as_recorded).as_recorded))
         else:
             raise InputError(f"unknown table {what!r}; expected status, history, intervals or sources", field="what")
         return pandas.DataFrame(rows)

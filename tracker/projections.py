@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
+from tracker.readable import Readable
 from tracker.replay import Question, answer_one, effective
 
 if TYPE_CHECKING:
@@ -94,4 +95,4 @@ class Current:
         return out
 
 
-PROJECTIONS: list[Projection] = [Current()]
+PROJECTIONS: list[Projection] = [Current(), Readable()]

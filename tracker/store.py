@@ -56,6 +56,26 @@ CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only: DELETE refused'); END;
 """
 
+# Views for people and other tools (Datasette, the sqlite3 shell); see docs/sharing.md.
+VIEWS = (
+    """CREATE VIEW IF NOT EXISTS current_status AS
+    SELECT p.proposal, p.status, p.proposer,
+        (SELECT group_concat(value, ', ') FROM json_each(p.state, '$.addressees')) AS addressees,
+        p.disputed, p.version AS events, json_extract(p.state, '$.last_event') AS last_event,
+        (SELECT max(e.recorded_at) FROM events e WHERE e.proposal = p.proposal) AS last_recorded_at
+    FROM proposals p ORDER BY p.proposal""",
+    """CREATE VIEW IF NOT EXISTS status_intervals AS
+    SELECT proposal, status, valid_from, valid_to,
+        CAST(julianday(valid_to) - julianday(valid_from) AS INTEGER) AS days,
+        json_array_length(uncertain) AS uncertain_events, uncertain
+    FROM status_segments ORDER BY proposal, valid_from""",
+    """CREATE VIEW IF NOT EXISTS event_details AS
+    SELECT e.seq, e.id, e.proposal, e.type AS kind, e.actor, json_extract(e.body, '$.person') AS person,
+        e.occurred, e.reported, e.recorded_at, json_extract(e.body, '$.note') AS note,
+        (SELECT count(*) FROM sources s WHERE s.event_id = e.id) AS sources
+    FROM events e ORDER BY e.seq""",
+)
+
 COLUMNS = (
     "seq",
     "id",
@@ -138,6 +158,7 @@ class Store:
             if app is None or app[0] != APP_ID:
                 raise StoreError(f"{self.path} is an SQLite database but not a tracker database")
             self._create_projections()
+            self._create_views()
             return
         if self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
             raise StoreError(f"cannot use write-ahead logging on {self.path}")
@@ -147,12 +168,17 @@ class Store:
             f"('schema', '{SCHEMA_VERSION}'); COMMIT;"
         )
         self._create_projections()
+        self._create_views()
 
     def _create_projections(self) -> None:
         from tracker.projections import PROJECTIONS
 
         for projection in PROJECTIONS:
             projection.create(self.conn)
+
+    def _create_views(self) -> None:
+        for statement in VIEWS:
+            self.conn.execute(statement)
 
     def rebuild(self) -> None:
         """Recreate every projection from the log, in one transaction."""

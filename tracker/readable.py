@@ -1,0 +1,233 @@
+"""Tables for other tools (Datasette, the sqlite3 shell): sources, notes, full-text search, intervals.
+
+One projection (``Readable``) derives, per proposal, from the log:
+- ``sources``: one row per source of an event (event id, outlet, title, published, ...);
+- ``notes``: the free text of events (note, terms, conditions, reason), one row per field;
+- ``notes_fts`` and ``sources_fts``: FTS5 indexes with external content over those two tables
+  (kept in step by triggers; Datasette finds them by name and offers a search box);
+- ``status_segments``: the status intervals (``intervals.status_intervals``) by everything recorded.
+Rows of retracted events stay, flagged ``retracted = 1``: the log keeps them, so does the index.
+``search`` answers ``tracker search`` from the two indexes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from tracker.dates import bounds
+from tracker.errors import InputError
+from tracker.events import Amended, Retracted
+from tracker.intervals import status_intervals
+from tracker.replay import Recorded, effective
+from tracker.state import Value
+
+if TYPE_CHECKING:
+    from tracker.store import Store
+
+TEXT_FIELDS = ("note", "terms", "conditions", "reason")
+_TOKENIZE = "tokenize='unicode61 remove_diacritics 2'"
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS sources (
+    event_id TEXT NOT NULL, n INTEGER NOT NULL, proposal TEXT NOT NULL, kind TEXT NOT NULL,
+    outlet TEXT NOT NULL, title TEXT NOT NULL, published TEXT NOT NULL,
+    published_from TEXT NOT NULL, published_to TEXT NOT NULL,
+    attribution TEXT, url TEXT, quote TEXT, retracted INTEGER NOT NULL,
+    PRIMARY KEY (event_id, n)
+);
+CREATE INDEX IF NOT EXISTS sources_proposal ON sources (proposal);
+CREATE TABLE IF NOT EXISTS notes (
+    event_id TEXT NOT NULL, field TEXT NOT NULL, proposal TEXT NOT NULL, kind TEXT NOT NULL,
+    text TEXT NOT NULL, retracted INTEGER NOT NULL,
+    PRIMARY KEY (event_id, field)
+);
+CREATE INDEX IF NOT EXISTS notes_proposal ON notes (proposal);
+CREATE TABLE IF NOT EXISTS status_segments (
+    proposal TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT, status TEXT, uncertain TEXT NOT NULL,
+    PRIMARY KEY (proposal, valid_from)
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS notes_fts USING fts5(text, content='notes', {_TOKENIZE});
+CREATE VIRTUAL TABLE IF NOT EXISTS sources_fts USING fts5(title, quote, content='sources', {_TOKENIZE});
+CREATE TRIGGER IF NOT EXISTS notes_ai AFTER INSERT ON notes
+BEGIN INSERT INTO notes_fts (rowid, text) VALUES (new.rowid, new.text); END;
+CREATE TRIGGER IF NOT EXISTS notes_ad AFTER DELETE ON notes
+BEGIN INSERT INTO notes_fts (notes_fts, rowid, text) VALUES ('delete', old.rowid, old.text); END;
+CREATE TRIGGER IF NOT EXISTS sources_ai AFTER INSERT ON sources
+BEGIN INSERT INTO sources_fts (rowid, title, quote) VALUES (new.rowid, new.title, new.quote); END;
+CREATE TRIGGER IF NOT EXISTS sources_ad AFTER DELETE ON sources
+BEGIN INSERT INTO sources_fts (sources_fts, rowid, title, quote) VALUES ('delete', old.rowid, old.title, old.quote); END;
+"""
+Rows = dict[str, list[tuple[Any, ...]]]
+
+
+def _cancelled(records: Sequence[Recorded]) -> set[str]:
+    cancelled: set[str] = set()
+    for rec in reversed(records):
+        if rec.id not in cancelled and isinstance(rec.event, Retracted):
+            cancelled.add(rec.event.target)
+    return cancelled
+
+
+def source_rows(records: Iterable[Recorded]) -> list[dict[str, Any]]:
+    """One dict per source of every event (an amendment's replacement sources listed after its own)."""
+    records = list(records)
+    cancelled = _cancelled(records)
+    out = []
+    for rec in records:
+        event = rec.event
+        sources = (*event.sources, *(event.replacement.sources if isinstance(event, Amended) else ()))
+        for n, src in enumerate(sources, start=1):
+            low, high = bounds(src.published)
+            out.append(
+                {
+                    "event_id": rec.id,
+                    "n": n,
+                    "proposal": event.proposal,
+                    "kind": event.type,
+                    "outlet": src.outlet,
+                    "title": src.title,
+                    "published": src.published,
+                    "published_from": low,
+                    "published_to": high,
+                    "attribution": src.attribution,
+                    "url": src.url,
+                    "quote": src.quote,
+                    "retracted": int(rec.id in cancelled),
+                }
+            )
+    return out
+
+
+def derive(proposal: str, records: Sequence[Recorded]) -> Rows:
+    """The rows of every readable table for one proposal's records (in append order)."""
+    cancelled = _cancelled(records)
+    notes = []
+    for rec in records:
+        event = rec.event
+        parts: list[tuple[str, Any]] = [(f, getattr(event, f, None)) for f in TEXT_FIELDS]
+        if isinstance(event, Amended):
+            parts += [(f"replacement.{f}", getattr(event.replacement, f, None)) for f in TEXT_FIELDS]
+        for field, text in parts:
+            if text:
+                notes.append((rec.id, field, proposal, event.type, text, int(rec.id in cancelled)))
+    segments = [
+        (proposal, iv.valid_from, iv.valid_to, iv.status, json.dumps(list(iv.uncertain)))
+        for iv in status_intervals(proposal, effective(records))
+    ]
+    return {
+        "sources": [tuple(row.values()) for row in source_rows(records)],
+        "notes": notes,
+        "status_segments": segments,
+    }
+
+
+class Readable:
+    """``sources``, ``notes`` (+ FTS5 indexes) and ``status_segments``, per proposal."""
+
+    name = "readable"
+    tables: tuple[str, ...] = ("sources", "notes", "status_segments")
+
+    def create(self, conn: sqlite3.Connection) -> None:
+        """Create the tables, indexes and triggers if they do not exist."""
+        for statement in _statements(SCHEMA):
+            conn.execute(statement)
+
+    def _write(self, store: Store, proposal: str) -> None:
+        for table in self.tables:
+            store.conn.execute(f"DELETE FROM {table} WHERE proposal = ?", (proposal,))
+        records = list(store.records(proposal))
+        for table, rows in derive(proposal, records).items():
+            if rows:
+                marks = ",".join("?" * len(rows[0]))
+                store.conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
+    def refresh(self, store: Store, proposals: Iterable[str]) -> None:
+        """Re-derive the rows of the touched proposals (the triggers keep the indexes in step)."""
+        for proposal in proposals:
+            self._write(store, proposal)
+
+    def rebuild(self, store: Store) -> None:
+        """Derive every row again and rebuild both full-text indexes."""
+        for table in self.tables:
+            store.conn.execute(f"DELETE FROM {table}")
+        self.refresh(store, store.proposals())
+        for index in ("notes_fts", "sources_fts"):
+            store.conn.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
+
+    def differences(self, store: Store) -> list[str]:
+        """Rows that disagree with a fresh derivation, and indexes that disagree with their tables."""
+        out = []
+        for proposal in sorted(set(store.proposals()) | _stored_proposals(store, self.tables)):
+            fresh = derive(proposal, list(store.records(proposal)))
+            for table in self.tables:
+                sql = f"SELECT * FROM {table} WHERE proposal = ?"
+                stored = sorted((tuple(r) for r in store.conn.execute(sql, (proposal,))), key=_key)
+                if stored != sorted(fresh[table], key=_key):
+                    out.append(f"{table}: rows of {proposal!r} disagree with a fresh replay")
+        for index in ("notes_fts", "sources_fts"):
+            try:
+                store.conn.execute(f"INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 1)")
+            except sqlite3.DatabaseError as exc:
+                out.append(f"{index}: the full-text index disagrees with its table ({exc})")
+        return out
+
+
+def _key(row: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple("\x00" if v is None else str(v) for v in row)
+
+
+def _stored_proposals(store: Store, tables: Sequence[str]) -> set[str]:
+    return {r[0] for table in tables for r in store.conn.execute(f"SELECT DISTINCT proposal FROM {table}")}
+
+
+def _statements(script: str) -> list[str]:
+    """Split the schema on statement ends (the triggers' inner ``;`` end with ``END;``)."""
+    out, current = [], ""
+    for line in script.strip().splitlines():
+        current += line + "\n"
+        if line.endswith("END;") or (line.endswith(";") and not current.lstrip().startswith("CREATE TRIGGER")):
+            out.append(current.strip())
+            current = ""
+    return out
+
+
+class Hit(Value):
+    """One search result: the event, which of its texts matched, and a snippet around the match."""
+
+    event_id: str
+    proposal: str
+    kind: str
+    field: str
+    snippet: str
+    retracted: bool
+
+
+_SEARCH = """
+SELECT n.event_id, n.proposal, n.kind, n.field, snippet(notes_fts, 0, '[', ']', '...', 12), n.retracted,
+       bm25(notes_fts) AS score
+FROM notes_fts JOIN notes n ON n.rowid = notes_fts.rowid WHERE notes_fts MATCH :q
+UNION ALL
+SELECT s.event_id, s.proposal, s.kind, 'source ' || s.n || ' (' || s.outlet || ')',
+       snippet(sources_fts, -1, '[', ']', '...', 12), s.retracted, bm25(sources_fts) AS score
+FROM sources_fts JOIN sources s ON s.rowid = sources_fts.rowid WHERE sources_fts MATCH :q
+ORDER BY score, 1, 4 LIMIT :limit
+"""
+
+
+def fts_query(text: str) -> str:
+    """User words as an FTS5 query: every word must occur; no FTS syntax is interpreted."""
+    words = re.findall(r"\w+", text)
+    if not words:
+        raise InputError("nothing to search for: give at least one word", field="text")
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def search(conn: sqlite3.Connection, text: str, *, limit: int = 50) -> list[Hit]:
+    """Search notes, source titles and quotes; best matches first."""
+    rows = conn.execute(_SEARCH, {"q": fts_query(text), "limit": limit})
+    return [
+        Hit(event_id=r[0], proposal=r[1], kind=r[2], field=r[3], snippet=r[4], retracted=bool(r[5])) for r in rows
+    ]
