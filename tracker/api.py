@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -64,14 +65,16 @@ class HistoryEntry(Value):
     source: str | None
 
 
-def read_lines(path: Path) -> Iterator[Line]:
-    """Parse a JSONL file lazily, line by line (blank lines skipped)."""
+def read_lines(path: Path, *, on_bytes: Callable[[int], None] | None = None) -> Iterator[Line]:
+    """Parse a JSONL file lazily, line by line (blank lines skipped); ``on_bytes`` hears each line's size."""
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     with handle:
         for number, raw in enumerate(handle, start=1):
+            if on_bytes is not None:
+                on_bytes(len(raw))
             if raw.strip():
                 try:
                     yield parse_line(raw, number, str(path))
@@ -126,13 +129,33 @@ class Tracker:
         """Append events (models, dicts or JSON strings) as one atomic batch."""
         return self.store.append(_lines(events), expect_version=expect_version)
 
-    def import_file(self, path: str | os.PathLike[str], *, expect_version: int | None = None) -> AppendResult:
-        """Import a JSONL file (or every ``*.jsonl`` in a folder, in name order) as one batch."""
+    def import_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        expect_version: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> AppendResult:
+        """Import a JSONL file (or every ``*.jsonl`` in a folder, in name order) as one batch.
+
+        ``progress(done, total)`` is called with bytes read so far and the total, as lines are read.
+        """
         source = Path(path)
         files = sorted(source.glob("*.jsonl")) if source.is_dir() else [source]
         if source.is_dir() and not files:
             raise InputError(f"no .jsonl files in {source}")
-        return self.store.append((ln for f in files for ln in read_lines(f)), expect_version=expect_version)
+        on_bytes = None
+        if progress is not None:
+            total = sum(f.stat().st_size for f in files if f.is_file())
+            done = 0
+
+            def on_bytes(size: int) -> None:
+                nonlocal done
+                done += size
+                progress(done, total)
+
+        lines = (ln for f in files for ln in read_lines(f, on_bytes=on_bytes))
+        return self.store.append(lines, expect_version=expect_version)
 
     def load_corpus(self) -> AppendResult:
         """Load the bundled corpus (idempotent)."""
@@ -253,7 +276,7 @@ class Tracker:
         from tracker.readable import source_rows
 
         try:
-            import pandas
+            pandas = importlib.import_module("pandas")
         except ImportError:
             raise TrackerError("Tracker.dataframe needs pandas: pip install pandas") from None
         if what == "status":

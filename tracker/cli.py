@@ -82,9 +82,11 @@ def status(
     known_by: KnownByOption = None,
     as_recorded: AsRecordedOption = None,
     json: JsonOption = False,
+    csv: CsvOption = False,
+    markdown: MarkdownOption = False,
     db: DbOption = None,
 ) -> None:
-    """Status of every proposal (or one) on a date.
+    """Status of every proposal (or one) on a date (as text, JSON, CSV or Markdown).
 
     Example: tracker status --on 2024-02-14 --known-by 2024-02-12
     """
@@ -93,6 +95,8 @@ def status(
 
     with _open(db) as t:
         answers = t.status(proposal, on=on, known_by=known_by, as_recorded=as_recorded)
+    if _status_export(answers, question(on, known_by, as_recorded), json=json, csv=csv, markdown=markdown):
+        return
     if json:
         typer.echo(render.to_json([render.answer_dict(a) for a in answers]))
     else:
@@ -105,9 +109,13 @@ def history(
     proposal: Annotated[str, typer.Argument(help="Proposal slug.")],
     as_recorded: AsRecordedOption = None,
     json: JsonOption = False,
+    csv: CsvOption = False,
+    markdown: MarkdownOption = False,
     db: DbOption = None,
 ) -> None:
     """A proposal's story: every event in order of occurrence and the changes it made.
+
+    --markdown writes the story for an article, with numbered citations.
 
     Example: tracker history ru-freeze-2023
     """
@@ -115,6 +123,8 @@ def history(
 
     with _open(db) as t:
         entries = t.history(proposal, as_recorded=as_recorded)
+        if _history_export(t, proposal, entries, as_recorded, json=json, csv=csv, markdown=markdown):
+            return
     if json:
         typer.echo(render.to_json([e.model_dump(mode="json") for e in entries]))
         return
@@ -133,6 +143,7 @@ def audit(
     known_by: KnownByOption = None,
     as_recorded: AsRecordedOption = None,
     json: JsonOption = False,
+    csv: CsvOption = False,
     db: DbOption = None,
 ) -> None:
     """The replay log: each event applied in order, its source, the change it made, warnings.
@@ -143,6 +154,10 @@ def audit(
 
     with _open(db) as t:
         result = t.audit(proposal, on=on, known_by=known_by, as_recorded=as_recorded)
+    if csv:
+        _only_one(json=json, csv=csv)
+        _audit_csv(result)
+        return
     typer.echo(render.to_json(result.model_dump(mode="json")) if json else render.audit_text(result))
 
 
@@ -192,18 +207,34 @@ def import_(
 
     Example: tracker import events/ru-freeze-2023.jsonl
     """
+    from tracker.progress import bar_for
+
+    bar = bar_for(sys.stderr)
     with _open(db) as t:
-        result = t.import_file(file, expect_version=expect_version)
+        try:
+            result = t.import_file(file, expect_version=expect_version, progress=bar)
+        finally:
+            if bar is not None:
+                bar.close()
     _report(result.added, result.skipped, result.head_seq, result.ids)
 
 
 @app.command()
 @handled
-def export(db: DbOption = None) -> None:
-    """Write the whole log as JSONL (event, seq, recorded_at, hash) to stdout.
+def export(
+    format: Annotated[
+        str, typer.Option("--format", help="jsonl (the log, with seq, recorded_at, hash) or timelinejs.")
+    ] = "jsonl",
+    db: DbOption = None,
+) -> None:
+    """Write the whole log as JSONL (event, seq, recorded_at, hash) to stdout, or TimelineJS JSON.
 
     Example: tracker export > backup.jsonl
+    Example: tracker export --format timelinejs > timeline.json
     """
+    if format != "jsonl":
+        _export_other(format, db)
+        return
     with _open(db) as t:
         for line in t.export():
             typer.echo(line)
@@ -244,6 +275,135 @@ def log(
             ),
         )
     )
+
+
+# --- sharing: timeline, search, exports, version (issue 6) ---
+
+CsvOption = Annotated[bool, typer.Option("--csv", help="CSV output (a header line, one row each).")]
+MarkdownOption = Annotated[bool, typer.Option("--markdown", help="Markdown output, for pasting into an article.")]
+DayOption = Annotated[str | None, typer.Option(help="A day, YYYY-MM-DD.")]
+
+
+def _only_one(**formats: bool) -> None:
+    chosen = [f"--{name}" for name, on in formats.items() if on]
+    if len(chosen) > 1:
+        raise TrackerError(f"choose one output format, not {' and '.join(chosen)}")
+
+
+def _status_export(answers: Any, q: Any, *, json: bool, csv: bool, markdown: bool) -> bool:
+    from tracker import exports
+
+    _only_one(json=json, csv=csv, markdown=markdown)
+    if csv:
+        rows = (exports.status_row(a) for a in answers)
+        typer.echo(exports.to_csv(rows, exports.STATUS_COLUMNS), nl=False)
+    elif markdown:
+        typer.echo(exports.status_markdown(answers, q), nl=False)
+    return csv or markdown
+
+
+def _history_export(
+    t: Tracker, proposal: str, entries: Any, as_recorded: str | None, *, json: bool, csv: bool, markdown: bool
+) -> bool:
+    from tracker import exports
+
+    _only_one(json=json, csv=csv, markdown=markdown)
+    if csv:
+        rows = (exports.history_row(e) for e in entries)
+        typer.echo(exports.to_csv(rows, exports.HISTORY_COLUMNS), nl=False)
+    elif markdown:
+        typer.echo(exports.story_markdown(t.audit(proposal, as_recorded=as_recorded)), nl=False)
+    return csv or markdown
+
+
+def _audit_csv(result: Any) -> None:
+    from tracker import exports
+
+    typer.echo(exports.to_csv((exports.audit_row(st) for st in result.steps), exports.AUDIT_COLUMNS), nl=False)
+
+
+def _export_other(format: str, db: Path | None) -> None:
+    from tracker import render
+
+    if format != "timelinejs":
+        raise TrackerError(f"unknown export format {format!r}; expected jsonl or timelinejs", field="format")
+    with _open(db) as t:
+        typer.echo(render.to_json(t.timelinejs()))
+
+
+@app.command()
+@handled
+def timeline(
+    proposals: Annotated[list[str] | None, typer.Argument(help="Proposal slugs; all if omitted.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day drawn (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day drawn (YYYY-MM-DD).")] = None,
+    on: Annotated[str | None, typer.Option("--on", help="Draw a vertical line at this day.")] = None,
+    known_by: KnownByOption = None,
+    as_recorded: AsRecordedOption = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML page here.")] = None,
+    svg: Annotated[Path | None, typer.Option("--svg", help="Write the SVG picture alone here.")] = None,
+    db: DbOption = None,
+) -> None:
+    """A timeline: a lane per proposal, its status over time, a marker per event (text, HTML or SVG).
+
+    Example: tracker timeline --on 2024-02-14 --html timeline.html
+    """
+    from tracker import timeline as draw
+    from tracker.api import question
+
+    q = question(on, known_by, as_recorded)
+    first, last = question(start).on, question(end).on
+    with _open(db) as t:
+        lanes = t.timeline(proposals or (), known_by=known_by, as_recorded=as_recorded)
+    first, last = draw.span(lanes, first, last, q.on)
+    if first > last:
+        raise TrackerError(f"--from {first} is after --to {last}", field="from")
+    for target, text in ((html, draw.page), (svg, draw.svg)):
+        if target is not None:
+            target.write_text(text(lanes, first, last, q.on), encoding="utf-8")
+            typer.echo(f"wrote {target} ({len(lanes)} lane(s), {first} to {last})", err=True)
+    if html is None and svg is None:
+        typer.echo(draw.text(lanes, first, last, q.on))
+
+
+@app.command()
+@handled
+def search(
+    text: Annotated[str, typer.Argument(help="Words to find (all of them) in notes and sources.")],
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many results.")] = 20,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Full-text search over event notes, terms and source titles and quotes.
+
+    Example: tracker search "ceasefire Sullivan"
+    """
+    from tracker import render
+
+    with _open(db) as t:
+        hits = t.search(text, limit=limit)
+    if json:
+        typer.echo(render.to_json([h.model_dump(mode="json") for h in hits]))
+        return
+    rows = ((h.proposal, h.event_id + (" (retracted)" if h.retracted else ""), h.field, h.snippet) for h in hits)
+    typer.echo(render.table(("proposal", "event", "field", "match"), rows))
+
+
+def _version(value: bool) -> None:
+    if value:
+        from tracker import __version__
+
+        typer.echo(f"tracker {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Event-sourced tracker of ceasefire and peace proposals: status on any date, append, audit."""
 
 
 def main() -> None:

@@ -58,7 +58,8 @@ BEGIN INSERT INTO notes_fts (notes_fts, rowid, text) VALUES ('delete', old.rowid
 CREATE TRIGGER IF NOT EXISTS sources_ai AFTER INSERT ON sources
 BEGIN INSERT INTO sources_fts (rowid, title, quote) VALUES (new.rowid, new.title, new.quote); END;
 CREATE TRIGGER IF NOT EXISTS sources_ad AFTER DELETE ON sources
-BEGIN INSERT INTO sources_fts (sources_fts, rowid, title, quote) VALUES ('delete', old.rowid, old.title, old.quote); END;
+BEGIN INSERT INTO sources_fts (sources_fts, rowid, title, quote)
+    VALUES ('delete', old.rowid, old.title, old.quote); END;
 """
 Rows = dict[str, list[tuple[Any, ...]]]
 
@@ -228,6 +229,4 @@ def fts_query(text: str) -> str:
 def search(conn: sqlite3.Connection, text: str, *, limit: int = 50) -> list[Hit]:
     """Search notes, source titles and quotes; best matches first."""
     rows = conn.execute(_SEARCH, {"q": fts_query(text), "limit": limit})
-    return [
-        Hit(event_id=r[0], proposal=r[1], kind=r[2], field=r[3], snippet=r[4], retracted=bool(r[5])) for r in rows
-    ]
+    return [Hit(event_id=r[0], proposal=r[1], kind=r[2], field=r[3], snippet=r[4], retracted=bool(r[5])) for r in rows]

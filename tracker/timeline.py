@@ -92,11 +92,15 @@ def lanes(records: Iterable[Recorded], question: Question, proposals: Sequence[s
     for proposal, group in groupby(live, key=lambda r: r.event.proposal):
         recs = list(group)
         marks = tuple(_mark(r) for r in sorted(recs, key=lambda r: r.order) if classify(r, known) >= 0)
-        out[proposal] = Lane(proposal=proposal, intervals=tuple(status_intervals(proposal, recs, question)), marks=marks)
+        out[proposal] = Lane(
+            proposal=proposal, intervals=tuple(status_intervals(proposal, recs, question)), marks=marks
+        )
     return [out[p] for p in proposals if p in out] if proposals else list(out.values())
 
 
-def span(lanes_: Sequence[Lane], start: str | None = None, end: str | None = None, on: str | None = None) -> tuple[str, str]:
+def span(
+    lanes_: Sequence[Lane], start: str | None = None, end: str | None = None, on: str | None = None
+) -> tuple[str, str]:
     """The days to draw: as asked, else every finite event day (and ``on``) with a margin."""
     days = [d for lane in lanes_ for m in lane.marks for d in (m.earliest, m.latest) if MIN_DAY < d < MAX_DAY]
     days += [on] if on else []
@@ -187,7 +191,8 @@ def _lane(lane: Lane, index: int, scale: _Scale, end: str) -> list[str]:
 _STYLE = (
     "text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:12px;fill:#111827}"
     ".label{text-anchor:end;font-weight:600}.band{fill:#f3f4f6}.tick line{stroke:#d1d5db}"
-    ".tick text{text-anchor:middle;fill:#4b5563;font-size:11px}.marker circle{fill:#fff;stroke:#111827;stroke-width:1.5}"
+    ".tick text{text-anchor:middle;fill:#4b5563;font-size:11px}"
+    ".marker circle{fill:#fff;stroke:#111827;stroke-width:1.5}"
     ".marker text{text-anchor:middle;font-size:9px;font-weight:700}.on-line{stroke:#2563eb;stroke-width:2}"
     ".on-label{fill:#2563eb;font-weight:600}.legend text{font-size:11px}"
 )
@@ -246,7 +251,9 @@ def _legend(y: int) -> list[str]:
     return out
 
 
-def page(lanes_: Sequence[Lane], start: str, end: str, on: str | None = None, title: str = "Proposals over time") -> str:
+def page(
+    lanes_: Sequence[Lane], start: str, end: str, on: str | None = None, title: str = "Proposals over time"
+) -> str:
     """A self-contained HTML page around the SVG: no script, no network (a CSP forbids it)."""
     body = svg(lanes_, start, end, on, title)
     return (

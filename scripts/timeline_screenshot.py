@@ -1,0 +1,48 @@
+"""Draw the bundled corpus as a timeline and take a screenshot with headless Chromium.
+
+Usage: python scripts/timeline_screenshot.py [OUT.png] [--on YYYY-MM-DD]   (default docs/timeline.png)
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from tracker import timeline as draw
+from tracker.api import Tracker
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out", nargs="?", default="docs/timeline.png")
+    parser.add_argument("--on", default="2024-02-14")
+    args = parser.parse_args()
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        print("chromium is not installed (apt-get install -y chromium)", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        with Tracker(Path(tmp) / "corpus.db") as t:
+            t.load_corpus()
+            lanes = t.timeline()
+        page = Path(tmp) / "timeline.html"
+        start, end = draw.span(lanes, on=args.on)
+        page.write_text(draw.page(lanes, start, end, on=args.on, title="Bundled corpus"), encoding="utf-8")
+        height = 150 + draw.TOP + draw.LANE_H * len(lanes) + 84
+        subprocess.run(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp}/profile",
+             "--hide-scrollbars", f"--window-size=1160,{height}", f"--screenshot={Path(args.out).resolve()}",
+             page.as_uri()],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""The timeline picture: lanes, segments, markers, hatching, the --on line, escaping, text and CLI."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from sharing_story import HOSTILE, story
+from typer.testing import CliRunner
+
+from tracker import timeline as draw
+from tracker.api import Tracker
+from tracker.cli import app
+from tracker.errors import NotFoundError
+
+NS = {"s": "http://www.w3.org/2000/svg"}
+
+
+@pytest.fixture
+def told(tracker: Tracker) -> Tracker:
+    tracker.append(story())
+    return tracker
+
+
+def parse(text: str) -> ET.Element:
+    return ET.fromstring(text)  # raises if the escaping broke the XML
+
+
+def by_class(root: ET.Element, tag: str, cls: str) -> list[ET.Element]:
+    return [e for e in root.iter(f"{{{NS['s']}}}{tag}") if cls in (e.get("class") or "").split()]
+
+
+def test_lanes_and_markers(told: Tracker) -> None:
+    lanes = told.timeline()
+    start, end = draw.span(lanes, on="2024-02-14")
+    root = parse(draw.svg(lanes, start, end, on="2024-02-14"))
+    assert [g.get("data-proposal") for g in by_class(root, "g", "lane")] == ["alpha-2024", "beta-2025"]
+    markers = by_class(root, "g", "marker")
+    ids = [m.get("data-event-id") for m in markers if m.get("data-event-id")]
+    assert sorted(ids) == ["a.f", "a.rej", "b.c", "b.f"]  # the retracted acceptance is gone
+    statuses = [r.get("data-status") for r in by_class(root, "rect", "segment")]
+    assert statuses == ["rejected", "floated", "considering"]
+    assert len(by_class(root, "rect", "uncertain")) == 2  # the vague float and the month-long rejection
+    assert by_class(root, "line", "on-line")
+    assert "legend" in draw.svg(lanes, start, end)
+
+
+def test_hover_text_has_kind_actor_date_source(told: Tracker) -> None:
+    lanes = told.timeline(["alpha-2024"])
+    root = parse(draw.svg(lanes, *draw.span(lanes)))
+    (marker,) = [m for m in by_class(root, "g", "marker") if m.get("data-event-id") == "a.f"]
+    title = marker.find("s:title", NS)
+    assert title is not None and title.text is not None
+    assert "floated by russia (Vladimir Putin)" in title.text
+    assert "occurred 2023-09/2024-01" in title.text
+    assert 'source: Daily <b>News</b>, "Talks & ceasefire: ' + HOSTILE in title.text  # text, not markup
+
+
+def test_event_text_is_escaped_in_html(told: Tracker) -> None:
+    lanes = told.timeline()
+    html = draw.page(lanes, *draw.span(lanes), title="<i>t</i>")
+    assert "<script>" not in html and "<b>News" not in html and "<i>t</i>" not in html
+    assert "&lt;script&gt;" in html
+    assert "Content-Security-Policy" in html and "http://evil" in html  # only as escaped text
+    assert "src=" not in html and "<link" not in html
+
+
+def test_span_follows_events_and_on(told: Tracker) -> None:
+    lanes = told.timeline()
+    start, end = draw.span(lanes)
+    assert start < "2023-09-01" and end > "2025-03-12"
+    assert draw.span(lanes, on="2026-01-01")[1] > "2026-01-01"
+    assert draw.span(lanes, "2024-01-01", "2024-12-31") == ("2024-01-01", "2024-12-31")
+
+
+def test_text_timeline(told: Tracker) -> None:
+    lanes = told.timeline()
+    out = draw.text(lanes, "2023-08-01", "2025-06-30", on="2024-02-14", width=40)
+    lines = out.splitlines()
+    assert lines[1].startswith("alpha-2024") and lines[2].startswith("beta-2025")
+    alpha = lines[1].split()[-1]
+    assert alpha.startswith(".") and "?" in alpha and alpha.endswith("R")
+    assert lines[2].split()[-1].endswith("C")
+    assert "^ on 2024-02-14" in out
+
+
+def test_unknown_proposal(told: Tracker) -> None:
+    with pytest.raises(NotFoundError):
+        told.timeline(["nope"])
+
+
+def test_cli_writes_html_and_svg(told: Tracker, tmp_path: Path) -> None:
+    html, svg = tmp_path / "t.html", tmp_path / "t.svg"
+    args = ["timeline", "--db", str(told.path), "--on", "2024-02-14", "--html", str(html), "--svg", str(svg)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert html.read_text().startswith("<!doctype html>")
+    parse(svg.read_text())
+    text = CliRunner().invoke(app, ["timeline", "alpha-2024", "--db", str(told.path), "--from", "2023-01-01"])
+    assert text.exit_code == 0 and "alpha-2024" in text.output and "beta-2025" not in text.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2024-05-01", "--to", "2024-01-01"], "after --to"),
+        (["--on", "2024-13-01"], "expected a day"),
+        (["nope"], "no proposal 'nope'"),
+    ],
+)
+def test_cli_errors(told: Tracker, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, ["timeline", "--db", str(told.path), *args])
+    assert result.exit_code == 1 and message in result.output

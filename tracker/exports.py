@@ -1,0 +1,274 @@
+"""Exports for spreadsheets, articles and newsrooms: CSV, Markdown, and Knight Lab TimelineJS JSON.
+
+Pure: every function takes answers, history entries, audits or records and returns text or
+plain data. Event text is escaped for its destination: CSV cells that a spreadsheet would run
+as a formula get a leading apostrophe, Markdown punctuation gets a backslash, and TimelineJS
+text (which it renders as HTML) goes through ``html.escape``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from tracker.audit import Audit, Step
+from tracker.dates import MAX_DAY, MIN_DAY, bounds
+from tracker.events import Source
+from tracker.replay import Answer, Question, Recorded
+
+if TYPE_CHECKING:
+    from tracker.api import HistoryEntry
+    from tracker.timeline import Lane
+
+# -- rows (shared by CSV and DataFrames) ------------------------------------------------------
+
+
+def status_row(a: Answer) -> dict[str, Any]:
+    """One status answer as a flat row."""
+    s = a.state
+    return {
+        "proposal": a.proposal,
+        "status": s.status,
+        "proposer": s.proposer,
+        "addressees": "; ".join(s.addressees),
+        "stances": "; ".join(f"{actor}={e.stance}" for actor, e in sorted(s.stances.items())),
+        "disputed": s.disputed,
+        "denials": len(s.denials),
+        "may_also_count": "; ".join(a.uncertain),
+        "version": s.version,
+        "last_event": s.last_event,
+        "warnings": "; ".join(s.warnings),
+    }
+
+
+def _changes(changes: Iterable[Any]) -> str:
+    return "; ".join(f"{c.field}: {c.before or '-'} -> {c.after or '-'}" for c in changes)
+
+
+def history_row(e: HistoryEntry) -> dict[str, Any]:
+    """One history entry as a flat row."""
+    row = e.model_dump(mode="json")
+    row["changes"] = _changes(e.changes)
+    return row
+
+
+def _cite(src: Source) -> str:
+    parts = [f"{src.outlet}: {src.title} ({src.published})"]
+    parts += [src.attribution] if src.attribution else []
+    parts += [src.url] if src.url else []
+    return ", ".join(parts)
+
+
+def audit_row(st: Step) -> dict[str, Any]:
+    """One audit step as a flat row (sources joined with `` | ``)."""
+    return {
+        "seq": st.seq,
+        "id": st.id,
+        "occurred": st.occurred,
+        "reported": st.reported,
+        "recorded_at": st.recorded_at,
+        "kind": st.kind,
+        "actor": st.actor,
+        "person": st.person,
+        "rule": st.rule,
+        "changes": _changes(st.changes),
+        "warnings": " | ".join(st.warnings),
+        "status": st.status,
+        "sources": " | ".join(_cite(s) for s in st.sources),
+    }
+
+
+# -- CSV ---------------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    # A cell starting like a formula would run in a spreadsheet (CSV injection): make it text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def to_csv(rows: Iterable[Mapping[str, Any]], headers: Sequence[str]) -> str:
+    """Rows as CSV with a header line (RFC 4180 quoting, ``\\r\\n`` line ends)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_cell(row.get(h)) for h in headers])
+    return out.getvalue()
+
+
+STATUS_COLUMNS = (
+    "proposal", "status", "proposer", "addressees", "stances", "disputed", "denials",
+    "may_also_count", "version", "last_event", "warnings",
+)  # fmt: skip
+HISTORY_COLUMNS = (
+    "seq", "id", "occurred", "reported", "recorded_at", "kind", "actor", "person", "changes", "status", "source",
+)  # fmt: skip
+AUDIT_COLUMNS = (
+    "seq", "id", "occurred", "reported", "recorded_at", "kind", "actor", "person", "rule", "changes",
+    "warnings", "status", "sources",
+)  # fmt: skip
+
+# -- Markdown ----------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!])")
+
+
+def md(text: str | None) -> str:
+    """Event text made inert in Markdown: punctuation escaped, line breaks folded."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join((text or "").split()))
+
+
+def _md_url(url: str) -> str:
+    return "".join(f"%{ord(c):02X}" if c in "()<>[] \"'`" else c for c in url)
+
+
+def shape(low: str, high: str) -> str:
+    """How precise a span of days is: ``day``, ``month``, ``year``, or ``span`` (anything else)."""
+    if low == high:
+        return "day"
+    first, last = date.fromisoformat(low), date.fromisoformat(high)
+    whole_months = first.day == 1 and (last + timedelta(days=1)).day == 1
+    if whole_months and (first.year, first.month) == (last.year, last.month):
+        return "month"
+    if whole_months and first.year == last.year and (first.month, last.month) == (1, 12):
+        return "year"
+    return "span"
+
+
+def describe_date(text: str) -> str:
+    """A vague date in words, honestly: ``13 Feb 2024``, ``Jan 2024``, ``between 1 Sep 2023 and 31 Jan 2024``."""
+    low, high = bounds(text)
+    if low == MIN_DAY and high == MAX_DAY:
+        return "date unknown"
+    if low == MIN_DAY:
+        return f"by {_day(high)}"
+    if high == MAX_DAY:
+        return f"{_day(low)} or later"
+    kind = shape(low, high)
+    first = date.fromisoformat(low)
+    if kind == "day":
+        return _day(low)
+    if kind == "month":
+        return first.strftime("%b %Y")
+    if kind == "year":
+        return str(first.year)
+    return f"between {_day(low)} and {_day(high)}"
+
+
+def _day(iso: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"{d.day} {d.strftime('%b')} {d.year}"
+
+
+def status_markdown(answers: Sequence[Answer], q: Question) -> str:
+    """A status table for an article, saying which picture it is."""
+    from tracker.render import describe
+
+    lines = [
+        f"**{md(describe(q))}**",
+        "",
+        "| Proposal | Status | Stances | Disputed | May also count |",
+        "|---|---|---|---|---|",
+    ]
+    for a in answers:
+        s = a.state
+        stances = ", ".join(f"{actor}: {e.stance}" for actor, e in sorted(s.stances.items()))
+        cells = (a.proposal, s.status or "(uncertain)", stances or "-", "yes" if s.disputed else "no",
+                 ", ".join(a.uncertain) or "-")  # fmt: skip
+        lines.append("| " + " | ".join(md(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def story_markdown(audit: Audit) -> str:
+    """A proposal's story for pasting into an article: one line per event, numbered citations."""
+    numbers: dict[tuple[str, str, str | None, str | None], int] = {}
+    notes: list[str] = []
+    lines = [f"## {md(audit.proposal)}", ""]
+    for st in audit.steps:
+        refs = []
+        for src in st.sources:
+            key = (src.outlet, src.title, src.url, src.attribution)
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                title = f"{md(src.outlet)}, “{md(src.title)}”"
+                link = f"[{title}]({_md_url(src.url)})" if src.url else title
+                who = f" {md(src.attribution)}." if src.attribution else ""
+                notes.append(f"{numbers[key]}. {link}, {md(src.published)}.{who}")
+            refs.append(f"\\[{numbers[key]}\\]")
+        who = f"{md(st.actor)} ({md(st.person)})" if st.person else md(st.actor)
+        status = [c for c in st.changes if c.field == "status"]
+        change = f" Status: {md(status[0].before or 'none')} → {md(status[0].after)}." if status else ""
+        cite = " " + " ".join(dict.fromkeys(refs)) if refs else " (no source given)"
+        lines.append(f"- **{md(describe_date(st.occurred))}**: {who}, {md(st.kind)}.{change}{cite}")
+    lines.append("")
+    lines.append(f"Status by everything recorded: **{md(audit.status or 'none')}**.")
+    if notes:
+        lines += ["", "Sources:", "", *notes]
+    return "\n".join(lines) + "\n"
+
+
+# -- TimelineJS ------------------------------------------------------------------------------
+
+
+def _tl_date(iso: str, precision: str) -> dict[str, int]:
+    d = date.fromisoformat(iso)
+    out = {"year": d.year}
+    if precision != "year":
+        out["month"] = d.month
+    if precision in ("day", "span"):
+        out["day"] = d.day
+    return out
+
+
+def _slide(rec: Recorded) -> dict[str, Any]:
+    event, low, high = rec.event, rec.occurred.earliest, rec.occurred.latest
+    kind = shape(low, high) if MIN_DAY < low and high < MAX_DAY else "day"
+    slide: dict[str, Any] = {"start_date": _tl_date(low if low > MIN_DAY else high, kind)}
+    if kind == "span":
+        slide["end_date"] = _tl_date(high, "day")
+    slide["display_date"] = describe_date(event.occurred)
+    who = f"{event.actor} ({event.person})" if event.person else event.actor
+    body = [f"<p>{escape(event.type)} by {escape(who)}; occurred {escape(event.occurred)}"
+            f"{'; reported ' + escape(event.reported) if event.reported else ''}.</p>"]  # fmt: skip
+    if event.note:
+        body.append(f"<p>{escape(event.note)}</p>")
+    for src in event.sources:
+        title = escape(f"{src.outlet}, “{src.title}”, {src.published}")
+        body.append(f'<p><a href="{escape(src.url)}">{title}</a></p>' if src.url else f"<p>{title}</p>")
+    slide["text"] = {"headline": escape(f"{event.proposal}: {event.type} by {event.actor}"), "text": "".join(body)}
+    slide["group"] = event.proposal
+    slide["unique_id"] = rec.id
+    return slide
+
+
+def timelinejs(records: Iterable[Recorded], lanes: Sequence[Lane]) -> dict[str, Any]:
+    """Knight Lab TimelineJS JSON: a slide per event, grouped by proposal; status intervals as eras."""
+    from tracker.timeline import span
+
+    wanted = {m.id for lane in lanes for m in lane.marks}
+    slides = [_slide(r) for r in sorted(records, key=lambda r: r.order) if r.id in wanted]
+    end = span(lanes)[1]
+    eras = []
+    for lane in lanes:
+        for iv in lane.intervals:
+            if iv.status is not None and iv.valid_from < end:
+                last = min(iv.valid_to or end, end)
+                eras.append(
+                    {
+                        "start_date": _tl_date(iv.valid_from, "day"),
+                        "end_date": _tl_date(last, "day"),
+                        "text": {"headline": escape(f"{lane.proposal}: {iv.status}")},
+                    }
+                )
+    title = {"text": {"headline": "Proposals over time", "text": escape(", ".join(lane.proposal for lane in lanes))}}
+    return {"title": title, "events": slides, "eras": eras}
