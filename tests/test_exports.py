@@ -78,8 +78,8 @@ def test_story_markdown(told: Tracker) -> None:
     assert lines[3] == r"- **Jan 2024**: united-states, rejected. Status: floated → rejected. \[2\]"
     assert "Status by everything recorded: **rejected**." in text
     assert "1. [Daily \\<b\\>News\\</b\\>, “Talks \\& ceasefire: " in text
-    assert "(https://example.org/a%28b%29%3Cc%3E), 2024-02-13. officials." in text
-    assert "2. Wire, “Sullivan said no”, 2024-02-13." in text
+    assert "(https://example.org/a%28b%29%3Cc%3E), 13 Feb 2024. officials." in text
+    assert "2. Wire, “Sullivan said no”, 13 Feb 2024." in text
     assert "<script>" not in text and "<b>" not in text
 
 
@@ -161,6 +161,8 @@ def test_timelinejs(told: Tracker) -> None:
     eras = [(e["text"]["headline"], e["start_date"], e["end_date"]) for e in doc["eras"]]
     assert eras[0] == ("alpha-2024: rejected", {"year": 2024, "month": 1, "day": 31}, eras[0][2])
     assert [e[0] for e in eras] == ["alpha-2024: rejected", "beta-2025: floated", "beta-2025: considering"]
+    assert eras[1][1:] == ({"year": 2025, "month": 3, "day": 11}, {"year": 2025, "month": 3, "day": 11})
+    assert eras[2][1] == {"year": 2025, "month": 3, "day": 12}
 
 
 def test_export_without_format_is_the_jsonl_log(told: Tracker) -> None:

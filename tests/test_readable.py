@@ -135,3 +135,13 @@ def test_cli_search(told: Tracker, tmp_path: Path) -> None:
     assert empty.exit_code == 1 and "nothing to search for" in empty.output
     assert HOSTILE  # the hostile text is searchable as words:
     assert told.search("HYPERLINK evil")
+
+
+def test_datasette_finds_the_indexes(told: Tracker) -> None:
+    # Datasette's own detection query (datasette.utils.detect_fts_sql): content=[table] in the FTS table's SQL.
+    for table, index in (("notes", "notes_fts"), ("sources", "sources_fts")):
+        sql = (
+            "SELECT name FROM sqlite_master WHERE rootpage = 0 AND "
+            f"sql LIKE '%VIRTUAL TABLE%USING FTS%content=[{table}]%'"
+        )
+        assert rows(told, sql) == [(index,)]

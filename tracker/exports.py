@@ -203,7 +203,7 @@ def story_markdown(audit: Audit) -> str:
                 title = f"{md(src.outlet)}, “{md(src.title)}”"
                 link = f"[{title}]({_md_url(src.url)})" if src.url else title
                 who = f" {md(src.attribution)}." if src.attribution else ""
-                notes.append(f"{numbers[key]}. {link}, {md(src.published)}.{who}")
+                notes.append(f"{numbers[key]}. {link}, {md(describe_date(src.published))}.{who}")
             refs.append(f"\\[{numbers[key]}\\]")
         who = f"{md(st.actor)} ({md(st.person)})" if st.person else md(st.actor)
         status = [c for c in st.changes if c.field == "status"]
@@ -262,7 +262,10 @@ def timelinejs(records: Iterable[Recorded], lanes: Sequence[Lane]) -> dict[str, 
     for lane in lanes:
         for iv in lane.intervals:
             if iv.status is not None and iv.valid_from < end:
-                last = min(iv.valid_to or end, end)
+                # valid_to is the first day of the next interval; an era names its own last day.
+                last = (
+                    min((date.fromisoformat(iv.valid_to) - timedelta(days=1)).isoformat(), end) if iv.valid_to else end
+                )
                 eras.append(
                     {
                         "start_date": _tl_date(iv.valid_from, "day"),

@@ -49,8 +49,8 @@ CREATE TABLE IF NOT EXISTS status_segments (
     proposal TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT, status TEXT, uncertain TEXT NOT NULL,
     PRIMARY KEY (proposal, valid_from)
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS notes_fts USING fts5(text, content='notes', {_TOKENIZE});
-CREATE VIRTUAL TABLE IF NOT EXISTS sources_fts USING fts5(title, quote, content='sources', {_TOKENIZE});
+CREATE VIRTUAL TABLE IF NOT EXISTS notes_fts USING fts5(text, content=[notes], {_TOKENIZE});
+CREATE VIRTUAL TABLE IF NOT EXISTS sources_fts USING fts5(title, quote, content=[sources], {_TOKENIZE});
 CREATE TRIGGER IF NOT EXISTS notes_ai AFTER INSERT ON notes
 BEGIN INSERT INTO notes_fts (rowid, text) VALUES (new.rowid, new.text); END;
 CREATE TRIGGER IF NOT EXISTS notes_ad AFTER DELETE ON notes
