@@ -112,3 +112,15 @@ def test_cli_writes_html_and_svg(told: Tracker, tmp_path: Path) -> None:
 def test_cli_errors(told: Tracker, args: list[str], message: str) -> None:
     result = CliRunner().invoke(app, ["timeline", "--db", str(told.path), *args])
     assert result.exit_code == 1 and message in result.output
+
+
+def test_empty_log(tracker: Tracker, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["timeline", "--db", str(tracker.path)])
+    assert result.exit_code == 0 and "no proposal has any event" in result.output
+    page = tmp_path / "empty.html"
+    assert CliRunner().invoke(app, ["timeline", "--db", str(tracker.path), "--html", str(page)]).exit_code == 0
+    assert 'class="lane"' not in page.read_text()
+
+
+def test_named_lanes_keep_the_order_asked(told: Tracker) -> None:
+    assert [lane.proposal for lane in told.timeline(["beta-2025", "alpha-2024"])] == ["beta-2025", "alpha-2024"]

@@ -235,9 +235,10 @@ class Tracker:
         from tracker.timeline import lanes
 
         q = question(known_by=known_by, as_recorded=as_recorded)
-        for proposal in proposals:
-            self._records(proposal)  # raises NotFoundError naming the unknown slug
-        return lanes(self.store.records(), q, proposals)
+        if not proposals:
+            return lanes(self.store.records(), q)
+        records = [r for proposal in dict.fromkeys(proposals) for r in self._records(proposal)]
+        return lanes(records, q, proposals)
 
     def intervals(
         self, proposal: str | None = None, *, known_by: str | None = None, as_recorded: str | None = None

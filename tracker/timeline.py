@@ -274,6 +274,8 @@ def text(lanes_: Sequence[Lane], start: str, end: str, on: str | None = None, wi
     Upper-case letter = status; lower-case = that status while some event's date is uncertain;
     ``?`` = an event may have happened but nothing is certain yet; ``.`` = nothing yet.
     """
+    if not lanes_:
+        return "(no proposal has any event to draw)"
     scale = _Scale(start, end)
     label = max((len(lane.proposal) for lane in lanes_), default=8)
     lines = [f"{'':{label}}  {start}{end:>{width - len(start)}}"]
