@@ -32,7 +32,7 @@ def main() -> int:
         page = Path(tmp) / "timeline.html"
         start, end = draw.span(lanes, on=args.on)
         page.write_text(draw.page(lanes, start, end, on=args.on, title="Bundled corpus"), encoding="utf-8")
-        height = 150 + draw.TOP + draw.LANE_H * len(lanes) + 84
+        height = 120 + draw.TOP + draw.LANE_H * len(lanes) + 84
         subprocess.run(
             [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
              "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp}/profile",

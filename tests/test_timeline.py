@@ -64,6 +64,8 @@ def test_event_text_is_escaped_in_html(told: Tracker) -> None:
     assert "&lt;script&gt;" in html
     assert "Content-Security-Policy" in html and "http://evil" in html  # only as escaped text
     assert "src=" not in html and "<link" not in html
+    assert html.count('class="event-row"') == 4
+    assert '<a href="https://example.org/a(b)&lt;c&gt;" rel="noreferrer">' in html
 
 
 def test_span_follows_events_and_on(told: Tracker) -> None:

@@ -58,6 +58,7 @@ class Mark(Value):
     earliest: str
     latest: str
     source: str | None
+    url: str | None = None
 
 
 class Lane(Value):
@@ -81,6 +82,7 @@ def _mark(rec: Recorded) -> Mark:
         earliest=rec.occurred.earliest,
         latest=rec.occurred.latest,
         source=f'{src.outlet}, "{src.title}", {src.published}' if src else None,
+        url=src.url if src else None,
     )
 
 
@@ -261,11 +263,28 @@ def page(
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
         f"<title>{escape(title)}</title>"
         "<style>body{font-family:system-ui,sans-serif;margin:24px;color:#111827}"
-        "svg{max-width:100%;height:auto}</style></head><body>"
-        f"<h1>{escape(title)}</h1><p>{len(lanes_)} proposal(s), {start} to {end}. "
-        "Hover a marker for the event's actor, dates and source.</p>\n"
-        f"{body}\n</body></html>\n"
+        "svg{max-width:100%;height:auto}table{border-collapse:collapse;font-size:13px;margin-top:16px}"
+        "td,th{border-bottom:1px solid #e5e7eb;padding:4px 8px;text-align:left;vertical-align:top}</style>"
+        f"</head><body><h1>{escape(title)}</h1><p>{len(lanes_)} proposal(s), {start} to {end}. "
+        "Hover a marker for the event's actor, dates and source; every event is also listed below.</p>\n"
+        f"{body}\n{_table(lanes_)}\n</body></html>\n"
     )
+
+
+def _table(lanes_: Sequence[Lane]) -> str:
+    """The events as a table, for readers who cannot hover (and for screen readers)."""
+    rows = []
+    for lane in lanes_:
+        for m in lane.marks:
+            who = f"{m.actor} ({m.person})" if m.person else m.actor
+            source = escape(m.source or "-")
+            if m.url:
+                source = f'<a href="{escape(m.url)}" rel="noreferrer">{source}</a>'
+            cells = (escape(lane.proposal), escape(m.occurred), escape(m.kind), escape(who), source)
+            rows.append(f'<tr class="event-row">{"".join(f"<td>{c}</td>" for c in cells)}</tr>')
+    head = "<tr><th>proposal</th><th>occurred</th><th>kind</th><th>actor</th><th>first source</th></tr>"
+    return f'<table class="events"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+
 
 
 def text(lanes_: Sequence[Lane], start: str, end: str, on: str | None = None, width: int = 60) -> str:
