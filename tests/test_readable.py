@@ -64,8 +64,8 @@ def test_fts_query_quotes_words() -> None:
 
 
 def test_index_follows_appends(told: Tracker) -> None:
-    told.append([ev("rejected", "beta-2025", "russia", "2025-04", id="b.r", note="Kremlin says nyet")])
-    assert [h.event_id for h in told.search("nyet")] == ["b.r"]
+    told.append([ev("rejected", "beta-2025", "russia", "2025-04", id="b.r", note="Kremlin says\n\nnyet")])
+    assert [(h.event_id, h.snippet) for h in told.search("nyet")] == [("b.r", "Kremlin says [nyet]")]
     told.append([ev("retracted", "beta-2025", "editor", "2025-05", id="b.x", target="b.r", reason="misquoted")])
     assert told.search("nyet")[0].retracted is True
 

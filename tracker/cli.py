@@ -331,6 +331,15 @@ def _export_other(format: str, db: Path | None) -> None:
         typer.echo(render.to_json(t.timelinejs()))
 
 
+def _day_option(value: str | None, name: str) -> str | None:
+    from tracker.dates import DateError, day
+
+    try:
+        return day(value) if value is not None else None
+    except DateError as exc:
+        raise TrackerError(str(exc), field=name) from None
+
+
 @app.command()
 @handled
 def timeline(
@@ -352,7 +361,7 @@ def timeline(
     from tracker.api import question
 
     q = question(on, known_by, as_recorded)
-    first, last = question(start).on, question(end).on
+    first, last = _day_option(start, "from"), _day_option(end, "to")
     with _open(db) as t:
         lanes = t.timeline(proposals or (), known_by=known_by, as_recorded=as_recorded)
     first, last = draw.span(lanes, first, last, q.on)

@@ -229,4 +229,7 @@ def fts_query(text: str) -> str:
 def search(conn: sqlite3.Connection, text: str, *, limit: int = 50) -> list[Hit]:
     """Search notes, source titles and quotes; best matches first."""
     rows = conn.execute(_SEARCH, {"q": fts_query(text), "limit": limit})
-    return [Hit(event_id=r[0], proposal=r[1], kind=r[2], field=r[3], snippet=r[4], retracted=bool(r[5])) for r in rows]
+    return [
+        Hit(event_id=r[0], proposal=r[1], kind=r[2], field=r[3], snippet=" ".join(r[4].split()), retracted=bool(r[5]))
+        for r in rows
+    ]

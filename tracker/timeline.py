@@ -97,7 +97,7 @@ def lanes(records: Iterable[Recorded], question: Question, proposals: Sequence[s
         out[proposal] = Lane(
             proposal=proposal, intervals=tuple(status_intervals(proposal, recs, question)), marks=marks
         )
-    return [out[p] for p in proposals if p in out] if proposals else list(out.values())
+    return [out[p] for p in dict.fromkeys(proposals) if p in out] if proposals else list(out.values())
 
 
 def span(
