@@ -228,6 +228,12 @@ class Tracker:
 
     # -- sharing (issue 6) ---------------------------------------------------------------
 
+    def _named(self, proposals: Sequence[str]) -> list[Recorded]:
+        """The records of the proposals named (every one must exist), or of all when none is named."""
+        if not proposals:
+            return list(self.store.records())
+        return [r for proposal in dict.fromkeys(proposals) for r in self._records(proposal)]
+
     def timeline(
         self, proposals: Sequence[str] = (), *, known_by: str | None = None, as_recorded: str | None = None
     ) -> list[Lane]:
@@ -235,17 +241,14 @@ class Tracker:
         from tracker.timeline import lanes
 
         q = question(known_by=known_by, as_recorded=as_recorded)
-        if not proposals:
-            return lanes(self.store.records(), q)
-        records = [r for proposal in dict.fromkeys(proposals) for r in self._records(proposal)]
-        return lanes(records, q, proposals)
+        return lanes(self._named(proposals), q, proposals)
 
     def intervals(
         self, proposal: str | None = None, *, known_by: str | None = None, as_recorded: str | None = None
     ) -> list[Interval]:
         """Status intervals over valid time: when each proposal had which status."""
-        return [iv for lane in self.timeline((proposal,) if proposal else (), known_by=known_by,
-                                              as_recorded=as_recorded) for iv in lane.intervals]
+        lanes = self.timeline((proposal,) if proposal else (), known_by=known_by, as_recorded=as_recorded)
+        return [iv for lane in lanes for iv in lane.intervals]
 
     def search(self, text: str, *, limit: int = 50) -> list[Hit]:
         """Full-text search over notes and sources (words, all of them, any order)."""
@@ -258,10 +261,11 @@ class Tracker:
     ) -> dict[str, Any]:
         """The log as Knight Lab TimelineJS JSON: a slide per event, status intervals as eras."""
         from tracker.exports import timelinejs
+        from tracker.timeline import lanes
 
         q = question(known_by=known_by, as_recorded=as_recorded)
-        live = effective(self.store.records(), q.as_recorded)
-        return timelinejs(live, self.timeline(proposals, known_by=known_by, as_recorded=as_recorded))
+        records = self._named(proposals)
+        return timelinejs(effective(records, q.as_recorded), lanes(records, q, proposals))
 
     def dataframe(
         self,
@@ -280,18 +284,20 @@ class Tracker:
             pandas = importlib.import_module("pandas")
         except ImportError:
             raise TrackerError("Tracker.dataframe needs pandas: pip install pandas") from None
+        rows: list[dict[str, Any]]
         if what == "status":
-            rows = [exports.status_row(a) for a in self.status(proposal, on=on, known_by=known_by,
-                                                                as_recorded=as_recorded)]
+            answers = self.status(proposal, on=on, known_by=known_by, as_recorded=as_recorded)
+            rows = [exports.status_row(a) for a in answers]
         elif what == "history":
             if proposal is None:
                 raise InputError("history needs a proposal", field="proposal")
             rows = [exports.history_row(e) for e in self.history(proposal, as_recorded=as_recorded)]
         elif what == "intervals":
-            rows = [iv.model_dump(mode="json") for iv in self.intervals(proposal, known_by=known_by,
-                                                                         as_recorded=as_recorded)]
+            intervals = self.intervals(proposal, known_by=known_by, as_recorded=as_recorded)
+            rows = [iv.model_dump(mode="json") for iv in intervals]
         elif what == "sources":
-            rows = source_rows(effective(self._records(proposal), question(as_recorded=as_recorded).as_recorded))
+            cut = question(as_recorded=as_recorded).as_recorded
+            rows = source_rows(effective(self._records(proposal), cut))
         else:
             raise InputError(f"unknown table {what!r}; expected status, history, intervals or sources", field="what")
         return pandas.DataFrame(rows)

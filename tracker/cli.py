@@ -281,7 +281,6 @@ def log(
 
 CsvOption = Annotated[bool, typer.Option("--csv", help="CSV output (a header line, one row each).")]
 MarkdownOption = Annotated[bool, typer.Option("--markdown", help="Markdown output, for pasting into an article.")]
-DayOption = Annotated[str | None, typer.Option(help="A day, YYYY-MM-DD.")]
 
 
 def _only_one(**formats: bool) -> None:
