@@ -145,3 +145,16 @@ def test_datasette_finds_the_indexes(told: Tracker) -> None:
             f"sql LIKE '%VIRTUAL TABLE%USING FTS%content=[{table}]%'"
         )
         assert rows(told, sql) == [(index,)]
+
+
+def test_an_older_file_gets_the_new_tables_filled(told: Tracker) -> None:
+    conn = told.store.conn
+    for view in ("current_status", "status_intervals", "event_details"):
+        conn.execute(f"DROP VIEW {view}")
+    for table in ("notes_fts", "sources_fts", "notes", "sources", "status_segments"):
+        conn.execute(f"DROP TABLE {table}")  # as a file made before this projection existed
+    told.close()
+    with Tracker(told.path) as again:
+        assert again.store.projection_differences() == []
+        assert [h.event_id for h in again.search("Sullivan")] == ["a.rej"]
+        assert rows(again, "SELECT count(*) FROM status_intervals") == [(5,)]

@@ -157,6 +157,7 @@ class Store:
             app = self.conn.execute("SELECT value FROM meta WHERE key = 'app'").fetchone()
             if app is None or app[0] != APP_ID:
                 raise StoreError(f"{self.path} is an SQLite database but not a tracker database")
+            self._build_missing_projections(tables)
             self._create_projections()
             self._create_views()
             return
@@ -175,6 +176,22 @@ class Store:
 
         for projection in PROJECTIONS:
             projection.create(self.conn)
+
+    def _build_missing_projections(self, tables: set[str]) -> None:
+        """On a file made before a projection existed, create and fill its tables in one transaction."""
+        from tracker.projections import PROJECTIONS
+
+        for projection in PROJECTIONS:
+            if set(projection.tables) <= tables:
+                continue
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                projection.create(self.conn)
+                projection.rebuild(self)
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
 
     def _create_views(self) -> None:
         for statement in VIEWS:
