@@ -40,10 +40,14 @@ class _Fold:
         self.records: list[Recorded] = []
         self.states: list[ProposalState] = [empty(proposal)]
 
-    def add(self, rec: Recorded) -> None:
-        at = bisect_right(self.keys, rec.order)
-        self.keys.insert(at, rec.order)
-        self.records.insert(at, rec)
+    def add(self, batch: Iterable[Recorded]) -> None:
+        """Insert records in replay order, then refold once from the earliest place touched."""
+        at = len(self.records)
+        for rec in batch:
+            place = bisect_right(self.keys, rec.order)
+            self.keys.insert(place, rec.order)
+            self.records.insert(place, rec)
+            at = min(at, place)
         del self.states[at + 1 :]
         for later in self.records[at:]:
             self.states.append(apply(self.states[-1], later.event))
@@ -76,9 +80,11 @@ def status_intervals(proposal: str, records: Iterable[Recorded], question: Quest
     for index, day in enumerate(days):
         if day >= MAX_DAY:
             break
+        first = taken
         while taken < len(by_certain) and by_certain[taken].occurred.latest <= day:
-            fold.add(by_certain[taken])
             taken += 1
+        if taken > first:
+            fold.add(by_certain[first:taken])
         pending = [r for r in live if r.occurred.earliest <= day < r.occurred.latest]
         pending += [r for r in maybe if r.occurred.earliest <= day]
         ids = tuple(r.id for r in sorted(pending, key=lambda r: r.order))
