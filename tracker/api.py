@@ -21,8 +21,8 @@ from tracker.store import AppendResult, Store
 from tracker.validate import Line, parse_line
 
 if TYPE_CHECKING:
-    from tracker.intervals import Interval
     from tracker.readable import Hit
+    from tracker.segments import Interval
     from tracker.timeline import Lane
 
 ENV_DB = "TRACKER_DB"

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 from tracker.dates import bounds
 from tracker.errors import InputError
 from tracker.events import Amended, Retracted
-from tracker.intervals import status_intervals
 from tracker.replay import Recorded, effective
+from tracker.segments import status_intervals
 from tracker.state import Value
 
 if TYPE_CHECKING:

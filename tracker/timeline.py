@@ -13,8 +13,8 @@ from html import escape
 from itertools import groupby
 
 from tracker.dates import MAX_DAY, MIN_DAY
-from tracker.intervals import Interval, status_intervals
 from tracker.replay import Question, Recorded, classify, effective
+from tracker.segments import Interval, status_intervals
 from tracker.state import Value
 
 STATUS_COLOURS = {

@@ -1,4 +1,4 @@
-"""Status intervals: a proposal's status over valid time, as the replay answers it day by day.
+"""Status segments of a proposal over valid time, from the replay (for the timeline and the readable tables).
 
 The status on day D is what ``replay.answer_one`` says for ``--on D``: only events certainly
 over by D are folded; those whose span straddles D "may also count". Both only change on the
