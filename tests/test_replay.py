@@ -138,4 +138,4 @@ def test_history_and_audit(tracker: Tracker) -> None:
     assert entries[1].status == "rejected" and entries[1].source == "Reuters: Exclusive"
     audit = tracker.audit("p", on="2024-02-14")
     assert [s.id for s in audit.steps] == ["f", "r", "d"]
-    assert any("an event the log holds" in w for w in audit.steps[2].warnings)
+    assert any("an event the log holds" in w.message for w in audit.steps[2].warnings)

@@ -7,18 +7,24 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tracker import audit as audit_module
+from tracker.backup import is_export, read_export
 from tracker.clock import instant
 from tracker.corpus import corpus_files
 from tracker.dates import DateError, day
+from tracker.diff import FIELDS, Axis, Diff
+from tracker.diff import diff as diff_log
 from tracker.errors import InputError, NotFoundError, TrackerError
 from tracker.events import Event, event_body
+from tracker.provenance import Provenance, provenance
 from tracker.replay import Answer, Question, Recorded, answer, effective, steps
 from tracker.state import Transition, Value
 from tracker.store import AppendResult, Store
 from tracker.validate import Line, parse_line
+from tracker.verify import Verification, parse_head
+from tracker.verify import verify as verify_log
 
 if TYPE_CHECKING:
     from tracker.readable import Hit
@@ -82,6 +88,15 @@ def read_lines(path: Path, *, on_bytes: Callable[[int], None] | None = None) -> 
                     raise exc.located(file=str(path), line=number) from None
 
 
+def _is_export(path: Path) -> bool:
+    """True if the file's first non-blank line is a row of ``tracker export``."""
+    with path.open("rb") as handle:
+        for raw in handle:
+            if raw.strip():
+                return is_export(raw)
+    return False
+
+
 def _lines(items: Iterable[Event | dict[str, Any] | str]) -> Iterator[Line]:
     for number, item in enumerate(items, start=1):
         if isinstance(item, str):
@@ -141,6 +156,10 @@ class Tracker:
         ``progress(done, total)`` is called with bytes read so far and the total, as lines are read.
         """
         source = Path(path)
+        if source.is_file() and _is_export(source):
+            if expect_version is not None:
+                raise InputError("--expect-version does not apply to restoring an export", field="expect_version")
+            return self.restore(source)
         files = sorted(source.glob("*.jsonl")) if source.is_dir() else [source]
         if source.is_dir() and not files:
             raise InputError(f"no .jsonl files in {source}")
@@ -301,3 +320,60 @@ class Tracker:
         else:
             raise InputError(f"unknown table {what!r}; expected status, history, intervals or sources", field="what")
         return pandas.DataFrame(rows)
+
+    # -- audit trail (issue 3) ---------------------------------------------------------------
+
+    def head(self) -> tuple[int, str]:
+        """The current head of the log: the last seq and its hash (publish it as ``SEQ:HASH``)."""
+        return self.store.head()
+
+    def verify(self, head: str | tuple[int, str] | None = None, *, projections: bool = True) -> Verification:
+        """Recompute the hash chain, check derived columns and projections, and a published head.
+
+        ``head`` (``"SEQ:HASH"`` or a tuple) proves that the log recorded then is a prefix of
+        the log now. Faults are data: check ``.ok`` and ``.faults``.
+        """
+        published = parse_head(head) if isinstance(head, str) else head
+        differences = self.store.projection_differences if projections else None
+        return verify_log(self.store.rows, differences, published)
+
+    def restore(self, path: str | os.PathLike[str]) -> AppendResult:
+        """Restore a ``tracker export`` file into this (empty) database, chain byte for byte."""
+        source = Path(path)
+        try:
+            handle = source.open("rb")
+        except OSError as exc:
+            raise InputError(f"cannot read {source}: {exc.strerror}") from None
+        with handle:
+            return self.store.restore(read_export(enumerate(handle, start=1), str(source)))
+
+    def why(
+        self, proposal: str, *, on: str | None = None, known_by: str | None = None, as_recorded: str | None = None
+    ) -> Provenance:
+        """The provenance of every field of a proposal's state: which events set it, on which sources."""
+        return provenance(proposal, self._records(proposal), question(on, known_by, as_recorded))
+
+    def diff(
+        self,
+        proposal: str | None = None,
+        *,
+        start: str,
+        end: str,
+        axis: str = "on",
+        on: str | None = None,
+        known_by: str | None = None,
+        as_recorded: str | None = None,
+    ) -> Diff:
+        """What changed between two cut-offs on one axis (``on``, ``known-by``, ``as-recorded``), and by what.
+
+        The other two axes stay fixed at ``on``/``known_by``/``as_recorded`` (None: no cut-off).
+        """
+        if axis not in FIELDS:
+            raise InputError(f"unknown axis {axis!r}: expected on, known-by or as-recorded", field="axis")
+        name = FIELDS[axis]
+        base = question(on, known_by, as_recorded)
+        if getattr(base, name) is not None:
+            raise InputError(f"--{axis} is the axis that moves: give it as --from and --to", field=name)
+        low, high = (getattr(question(**{name: moment}), name) for moment in (start, end))
+        assert low is not None and high is not None
+        return diff_log(self._records(proposal), cast(Axis, axis), low, high, base)

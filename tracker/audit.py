@@ -1,13 +1,69 @@
-"""The replay log explained: one step per event, with its sources, rule, changes and warnings."""
+"""The replay log explained: one step per event, with its sources, rule, changes and warnings.
+
+Warnings are data (a ``code`` and a message), never exceptions: an event after the proposal
+closed, a stance by a party the proposal did not address, a reversal with no earlier stance,
+a denial of an event the log holds, an event that was amended (the original is shown) or
+corrected after the question's recording cut-off, an occurred date possibly after the
+reported one. Corrections (``retracted``/``amended``) are listed with the event they correct,
+whether or not they apply at the cut-off, so both the original and the correction are seen.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
-from tracker.events import Source
+from tracker.events import Amended, Event, Retracted, Source
 from tracker.reducer import RULES
 from tracker.replay import Question, Recorded, classify, effective, steps
 from tracker.state import Transition, Value
+
+# The reducer writes its warnings as sentences; these fragments name them as codes.
+REDUCER_CODES = (
+    ("after the proposal closed", "after-closed"),
+    ("a party the proposal did not address", "unaddressed-party"),
+    ("who had taken no earlier stance", "reversal-without-stance"),
+    ("floated again", "refloated"),
+    ("before the proposal was floated", "before-floated"),
+)
+
+
+class AuditWarning(Value):
+    """Something a reader should look at twice; ``code`` is stable, ``message`` is for people."""
+
+    code: str
+    message: str
+
+
+class EventRef(Value):
+    """An event as cited: where it is in the log, what it says, and its sources."""
+
+    seq: int
+    id: str
+    kind: str
+    actor: str
+    person: str | None
+    occurred: str
+    reported: str | None
+    recorded_at: str
+    sources: tuple[Source, ...]
+    amended_by: int | None = None
+
+
+class Correction(Value):
+    """A ``retracted`` or ``amended`` event, the original it corrects, and whether it applies."""
+
+    seq: int
+    id: str
+    kind: str
+    actor: str
+    recorded_at: str
+    reason: str
+    target: str
+    applied: bool
+    state: Literal["applied", "later", "cancelled"]  # later: recorded after the question's cut-off
+    original: EventRef
+    replacement: EventRef | None
 
 
 class Step(Value):
@@ -24,21 +80,133 @@ class Step(Value):
     sources: tuple[Source, ...]
     rule: str
     changes: tuple[Transition, ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[AuditWarning, ...]
     status: str | None
+    original: EventRef | None = None
 
 
 class Audit(Value):
-    """The replay of one proposal for a question: the steps, and the events left uncertain."""
+    """The replay of one proposal for a question: the steps, corrections, and events left uncertain."""
 
     proposal: str
+    on: str | None
+    known_by: str | None
+    as_recorded: str | None
     steps: tuple[Step, ...]
+    corrections: tuple[Correction, ...]
     uncertain: tuple[str, ...]
     status: str | None
+
+    @property
+    def question(self) -> str:
+        """The question in words."""
+        return describe(Question(self.on, self.known_by, self.as_recorded))
+
+
+def describe(q: Question) -> str:
+    """One phrase saying which picture an answer is."""
+    parts = [f"as it stood on {q.on}" if q.on else "as it stands now"]
+    if q.known_by:
+        parts.append(f"as publicly known by {q.known_by}")
+    parts.append(f"as recorded by {q.as_recorded}" if q.as_recorded else "by everything recorded")
+    return ", ".join(parts)
+
+
+def ref(rec: Recorded, event: Event | None = None, amended_by: int | None = None) -> EventRef:
+    """Cite a recorded event (optionally with a corrected copy of it)."""
+    e = event or rec.event
+    return EventRef(
+        seq=rec.seq,
+        id=rec.id,
+        kind=e.type,
+        actor=e.actor,
+        person=e.person,
+        occurred=e.occurred,
+        reported=e.reported,
+        recorded_at=rec.recorded_at,
+        sources=e.sources,
+        amended_by=amended_by,
+    )
+
+
+def _cancelled(log: list[Recorded]) -> set[str]:
+    """Ids cancelled by a retraction that is not itself retracted (as ``replay.effective``)."""
+    out: set[str] = set()
+    for rec in reversed(log):
+        if rec.id not in out and isinstance(rec.event, Retracted):
+            out.add(rec.event.target)
+    return out
+
+
+def corrections(records: list[Recorded], as_recorded: str | None) -> list[Correction]:
+    """Every correction of the log, with its original, and whether it applies at the cut-off."""
+    by_id = {r.id: r for r in records}
+    cut = [r for r in records if as_recorded is None or r.recorded_at <= as_recorded]
+    in_cut = {r.id for r in cut}
+    cancelled = _cancelled(cut)
+    out = []
+    for rec in records:
+        event = rec.event
+        if not isinstance(event, Retracted | Amended) or event.target not in by_id:
+            continue
+        original = by_id[event.target]
+        replacement = None
+        if isinstance(event, Amended):
+            replacement = ref(original, event.replacement.model_copy(update={"id": event.target}))
+        out.append(
+            Correction(
+                seq=rec.seq,
+                id=rec.id,
+                kind=event.type,
+                actor=event.actor,
+                recorded_at=rec.recorded_at,
+                reason=event.reason,
+                target=event.target,
+                applied=rec.id in in_cut and rec.id not in cancelled,
+                state="later" if rec.id not in in_cut else "cancelled" if rec.id in cancelled else "applied",
+                original=ref(original),
+                replacement=replacement,
+            )
+        )
+    return out
+
+
+def _code(message: str) -> str:
+    return next((code for fragment, code in REDUCER_CODES if fragment in message), "note")
+
+
+def _warnings(rec: Recorded, reducer: Iterable[str], held: set[str], later: list[Correction]) -> list[AuditWarning]:
+    event = rec.event
+    out = [AuditWarning(code=_code(m), message=m) for m in reducer]
+    target = getattr(event, "target", None)
+    if event.type == "denied" and target in held:
+        out.append(
+            AuditWarning(code="denies-held-event", message=f"{event.actor} denies {target}, an event the log holds")
+        )
+    if rec.reported is not None and rec.occurred.latest > rec.reported.earliest:
+        certainly = rec.occurred.earliest > rec.reported.latest
+        message = f"occurred {event.occurred} {'is' if certainly else 'may be'} after reported {event.reported}"
+        out.append(AuditWarning(code="occurred-after-reported", message=message))
+    for c in later:
+        out.append(
+            AuditWarning(
+                code=f"later-{c.kind}",
+                message=f"{c.kind} by #{c.seq} (recorded {c.recorded_at}, after this question's cut-off): {c.reason}",
+            )
+        )
+    return out
 
 
 def audit(proposal: str, records: Iterable[Recorded], question: Question) -> Audit:
     """Replay one proposal's records for a question, explaining every step."""
+    records = list(records)
+    by_id = {r.id: r for r in records}
+    fixes = corrections(records, question.as_recorded)
+    amended = {c.target: c for c in fixes if c.applied and c.kind == "amended"}
+    later: dict[str, list[Correction]] = {}
+    for c in fixes:
+        if c.state == "later":
+            later.setdefault(c.target, []).append(c)
     live = effective(records, question.as_recorded)
     held = {r.id for r in live}
     certain = [r for r in live if classify(r, question) == 1]
@@ -47,12 +215,11 @@ def audit(proposal: str, records: Iterable[Recorded], question: Question) -> Aud
     status = None
     for rec, before, after in steps(proposal, certain):
         event = rec.event
-        warnings = list(after.warnings[len(before.warnings) :])
-        target = getattr(event, "target", None)
-        if event.type == "denied" and target in held:
-            warnings.append(f"{rec.id}: {event.actor} denies {target}, an event the log holds")
-        if event.reported is not None and rec.reported is not None and rec.occurred.earliest > rec.reported.earliest:
-            warnings.append(f"{rec.id}: occurred {event.occurred} may be after reported {event.reported}")
+        warnings = _warnings(rec, after.warnings[len(before.warnings) :], held, later.get(rec.id, []))
+        fix = amended.get(rec.id)
+        if fix is not None:
+            message = f"amended by #{fix.seq} (recorded {fix.recorded_at}): {fix.reason}"
+            warnings.append(AuditWarning(code="amended", message=message))
         out.append(
             Step(
                 seq=rec.seq,
@@ -68,7 +235,17 @@ def audit(proposal: str, records: Iterable[Recorded], question: Question) -> Aud
                 changes=after.history[len(before.history) :],
                 warnings=tuple(warnings),
                 status=after.status,
+                original=ref(by_id[rec.id], amended_by=fix.seq) if fix is not None else None,
             )
         )
         status = after.status
-    return Audit(proposal=proposal, steps=tuple(out), uncertain=tuple(r.id for r in uncertain), status=status)
+    return Audit(
+        proposal=proposal,
+        on=question.on,
+        known_by=question.known_by,
+        as_recorded=question.as_recorded,
+        steps=tuple(out),
+        corrections=tuple(fixes),
+        uncertain=tuple(r.id for r in uncertain),
+        status=status,
+    )

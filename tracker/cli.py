@@ -144,21 +144,24 @@ def audit(
     as_recorded: AsRecordedOption = None,
     json: JsonOption = False,
     csv: CsvOption = False,
+    markdown: MarkdownOption = False,
     db: DbOption = None,
 ) -> None:
     """The replay log: each event applied in order, its source, the change it made, warnings.
 
-    Example: tracker audit ru-freeze-2023 --on 2024-02-14
+    Example: tracker audit ru-freeze-2023 --on 2024-02-14 --markdown
     """
-    from tracker import render
+    from tracker import render_audit
 
     with _open(db) as t:
         result = t.audit(proposal, on=on, known_by=known_by, as_recorded=as_recorded)
+    _only_one(json=json, csv=csv, markdown=markdown)
     if csv:
-        _only_one(json=json, csv=csv)
         _audit_csv(result)
-        return
-    typer.echo(render.to_json(result.model_dump(mode="json")) if json else render.audit_text(result))
+    elif json:
+        typer.echo(render_audit.to_json(result.model_dump(mode="json")))
+    else:
+        typer.echo(render_audit.audit_markdown(result) if markdown else render_audit.audit_text(result))
 
 
 @app.command()
@@ -412,6 +415,101 @@ def _root(
     ] = False,
 ) -> None:
     """Event-sourced tracker of ceasefire and peace proposals: status on any date, append, audit."""
+
+
+# --- audit trail: verify, head, audit explained, why, diff (issue 3) ---
+
+HeadOption = Annotated[
+    str | None, typer.Option("--head", help="A head published earlier (SEQ:HASH): prove the log then is a prefix.")
+]
+
+
+@app.command()
+@handled
+def verify(
+    head: HeadOption = None,
+    projections: Annotated[
+        bool, typer.Option("--projections/--no-projections", help="Also replay the log to check derived tables.")
+    ] = True,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Recompute the hash chain and check every derived table; exit 1 on any fault.
+
+    Example: tracker verify --head 42:3f1c...e9
+    """
+    from tracker import render_audit
+
+    with _open(db) as t:
+        result = t.verify(head, projections=projections)
+    if json:
+        typer.echo(render_audit.to_json(render_audit.verification_dict(result)))
+    else:
+        typer.echo(render_audit.verification_text(result))
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handled
+def head(json: JsonOption = False, db: DbOption = None) -> None:
+    """Print the head of the log as SEQ:HASH, to publish and check later with verify --head.
+
+    Example: tracker head
+    """
+    from tracker import render_audit
+
+    with _open(db) as t:
+        seq, digest = t.head()
+    typer.echo(render_audit.to_json({"seq": seq, "hash": digest}) if json else f"{seq}:{digest}")
+
+
+@app.command()
+@handled
+def why(
+    proposal: Annotated[str, typer.Argument(help="Proposal slug.")],
+    on: OnOption = None,
+    known_by: KnownByOption = None,
+    as_recorded: AsRecordedOption = None,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Provenance: which event (and source) set each field of a proposal's state.
+
+    Example: tracker why ru-freeze-2023 --on 2024-02-14
+    """
+    from tracker import render_audit
+
+    with _open(db) as t:
+        result = t.why(proposal, on=on, known_by=known_by, as_recorded=as_recorded)
+    typer.echo(render_audit.to_json(result.model_dump(mode="json")) if json else render_audit.why_text(result))
+
+
+@app.command()
+@handled
+def diff(
+    proposal: Annotated[str | None, typer.Argument(help="Proposal slug (or --all).")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every proposal.")] = False,
+    start: Annotated[str, typer.Option("--from", help="Earlier cut-off (a day; a timestamp for as-recorded).")] = "",
+    end: Annotated[str, typer.Option("--to", help="Later cut-off.")] = "",
+    axis: Annotated[str, typer.Option("--axis", help="Which time moves: on, known-by or as-recorded.")] = "on",
+    on: OnOption = None,
+    known_by: KnownByOption = None,
+    as_recorded: AsRecordedOption = None,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """What changed between two dates on one time axis, and by which events (other axes fixed).
+
+    Example: tracker diff truce --axis as-recorded --from 2024-03-01 --to 2024-03-08 --on 2024-01-10
+    """
+    from tracker import render_audit
+
+    if (proposal is None) == (not all_) or not start or not end:
+        raise TrackerError("give a proposal or --all, and both --from and --to")
+    with _open(db) as t:
+        result = t.diff(proposal, start=start, end=end, axis=axis, on=on, known_by=known_by, as_recorded=as_recorded)
+    typer.echo(render_audit.to_json(result.model_dump(mode="json")) if json else render_audit.diff_text(result))
 
 
 def main() -> None:

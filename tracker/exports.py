@@ -77,7 +77,7 @@ def audit_row(st: Step) -> dict[str, Any]:
         "person": st.person,
         "rule": st.rule,
         "changes": _changes(st.changes),
-        "warnings": " | ".join(st.warnings),
+        "warnings": " | ".join(f"{w.code}: {w.message}" for w in st.warnings),
         "status": st.status,
         "sources": " | ".join(_cite(s) for s in st.sources),
     }

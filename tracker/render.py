@@ -68,22 +68,7 @@ def status_text(answers: Sequence[Answer], q: Question) -> str:
 
 
 def audit_text(a: Audit) -> str:
-    """The replay log of one proposal, for reading."""
-    lines = [f"Replay of {a.proposal}: {len(a.steps)} event(s) applied, final status {a.status or '-'}"]
-    for st in a.steps:
-        who = f"{st.actor} ({st.person})" if st.person else st.actor
-        lines.append(
-            f"\n#{st.seq} {st.kind} by {who}  occurred {st.occurred}  reported {st.reported or '-'}  "
-            f"recorded {st.recorded_at}  [{st.id}]"
-        )
-        for src in st.sources:
-            attribution = f" ({src.attribution})" if src.attribution else ""
-            lines.append(f'  source: {src.outlet}, "{src.title}", {src.published}{attribution}')
-        lines.append(f"  rule:   {st.rule}")
-        for ch in st.changes:
-            lines.append(f"  change: {ch.field}: {ch.before or '-'} -> {ch.after or '-'}")
-        for w in st.warnings:
-            lines.append(f"  WARNING {w}")
-    if a.uncertain:
-        lines.append(f"\nMay also have happened by then (not applied): {', '.join(a.uncertain)}")
-    return "\n".join(lines)
+    """The replay log of one proposal, for reading (kept here for callers; see render_audit)."""
+    from tracker.render_audit import audit_text as explained
+
+    return explained(a)

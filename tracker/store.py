@@ -19,8 +19,9 @@ from pathlib import Path
 import sqlite_utils
 
 from tracker import clock
+from tracker.backup import Entry
 from tracker.errors import ConflictError, StoreError
-from tracker.events import SCHEMA_VERSION, parse_event_json
+from tracker.events import SCHEMA_VERSION, Retracted, parse_event_json
 from tracker.replay import Recorded
 from tracker.validate import Known, Line, decide
 
@@ -401,6 +402,79 @@ class Store:
         except sqlite3.IntegrityError as exc:
             raise ConflictError(f"the log changed under this batch: {exc}") from None
         return len(chunk) - len(todo)
+
+    # -- restoring (issue 3) -----------------------------------------------------------------
+
+    def restore(self, entries: Iterable[Entry], *, chunk_size: int = 5000) -> AppendResult:
+        """Write an export's checked rows into an EMPTY log, keeping seq, recorded_at and hash.
+
+        One transaction: the append rules (``decide``) are applied as the rows stream in, and
+        any error (from the entries' own chain check or from the rules) leaves nothing written.
+        """
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"cannot write to {self.path}: {exc}") from None
+        try:
+            if self.count():
+                raise ConflictError(
+                    "an export can only be restored into an empty database (to add its events to this log, "
+                    "import the bare events: jq -c .event backup.jsonl)"
+                )
+            known, versions, ids = Known(), dict[str, int](), list[str]()
+            chunk: list[Entry] = []
+            for entry in entries:
+                chunk.append(entry)
+                if len(chunk) >= chunk_size:
+                    self._restore_chunk(chunk, known, versions, ids)
+                    chunk = []
+            self._restore_chunk(chunk, known, versions, ids)
+            self._refresh_projections(set(versions))
+            seq, digest = self.head()
+            self.conn.execute("COMMIT")
+            return AppendResult(len(ids), 0, seq, digest, tuple(ids))
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def _restore_chunk(self, chunk: Sequence[Entry], known: Known, versions: dict[str, int], ids: list[str]) -> None:
+        decide([e.line for e in chunk], known)
+        rows = []
+        for entry in chunk:
+            event = entry.line.event
+            rec = Recorded.of(entry.seq, entry.recorded_at, event)
+            versions[event.proposal] = versions.get(event.proposal, 0) + 1
+            reported = rec.reported
+            rows.append(
+                (
+                    entry.seq,
+                    event.event_id,
+                    event.proposal,
+                    versions[event.proposal],
+                    event.type,
+                    event.actor,
+                    event.occurred,
+                    rec.occurred.earliest,
+                    rec.occurred.latest,
+                    event.reported,
+                    reported.earliest if reported else None,
+                    reported.latest if reported else None,
+                    entry.recorded_at,
+                    entry.schema_version,
+                    entry.line.body,
+                    entry.prev_hash,
+                    entry.hash,
+                )
+            )
+            ids.append(event.event_id)
+            known.this_batch.add(event.event_id)
+            known.kinds[event.event_id] = (event.type, event.proposal)
+            if event.type == "floated":
+                known.floated.add(event.proposal)
+            if isinstance(event, Retracted):
+                known.retracted.add(event.target)
+        marks = ",".join("?" * len(COLUMNS))
+        self.conn.executemany(f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({marks})", rows)
 
 
 def _chunks(items: Sequence[str] | Iterable[str]) -> Iterator[list[str]]:

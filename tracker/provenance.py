@@ -1,0 +1,116 @@
+"""Provenance: for each field of a proposal's state, the events that set it and their sources.
+
+The fold is replayed step by step (the same certain events, in the same order, as the
+status answer); whenever a step changes a field, that step's event becomes the field's
+origin. Scalar fields (status, proposer, channel, terms, closure, each party's stance) keep
+the last event that changed them; accumulating fields (addressees, mediators, denials) keep
+every event that added to them; ``disputed`` lists every denial, ``denial.PARTY`` each
+party's denials (of the proposal, or of the event named).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tracker.audit import EventRef, corrections, describe, ref
+from tracker.replay import Question, Recorded, classify, effective, steps
+from tracker.state import ProposalState, Value
+
+SCALARS = ("status", "proposer", "channel", "terms", "closure")
+LISTS = ("addressees", "mediators")
+
+
+class FieldOrigin(Value):
+    """One field of the state, its value (as text), and the events that set it."""
+
+    field: str
+    value: str | None
+    events: tuple[EventRef, ...]
+
+
+class Provenance(Value):
+    """Where every field of one proposal's state came from, for a question."""
+
+    proposal: str
+    on: str | None
+    known_by: str | None
+    as_recorded: str | None
+    status: str | None
+    fields: tuple[FieldOrigin, ...]
+    uncertain: tuple[str, ...]
+
+    @property
+    def question(self) -> str:
+        """The question in words."""
+        return describe(Question(self.on, self.known_by, self.as_recorded))
+
+    def values(self) -> dict[str, str | None]:
+        """Field name -> value, for comparisons."""
+        return {f.field: f.value for f in self.fields}
+
+    def origins(self) -> dict[str, tuple[str, ...]]:
+        """Field name -> ids of the events that set it."""
+        return {f.field: tuple(r.id for r in f.events) for f in self.fields}
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, tuple):
+        return ", ".join(value) or None
+    if isinstance(value, bool):
+        return str(value).lower()
+    return None if value is None else str(value)
+
+
+def _origins(proposal: str, certain: list[Recorded]) -> tuple[ProposalState, dict[str, list[Recorded]]]:
+    setters: dict[str, list[Recorded]] = {}
+    state: ProposalState | None = None
+    for rec, before, after in steps(proposal, certain):
+        for name in SCALARS:
+            if getattr(before, name) != getattr(after, name):
+                setters[name] = [rec]
+        for name in LISTS:
+            if getattr(before, name) != getattr(after, name):
+                setters.setdefault(name, []).append(rec)
+        for actor, entry in after.stances.items():
+            if before.stances.get(actor) != entry:
+                setters[f"stance.{actor}"] = [rec]
+        if before.denials != after.denials:
+            setters.setdefault("disputed", []).append(rec)
+            setters.setdefault(f"denial.{rec.event.actor}", []).append(rec)
+        state = after
+    return state or ProposalState(proposal=proposal), setters
+
+
+def provenance(proposal: str, records: Iterable[Recorded], question: Question) -> Provenance:
+    """The origin of every field of one proposal's state for a question (records: its whole log)."""
+    records = list(records)
+    amended = {c.target: c.seq for c in corrections(records, question.as_recorded) if c.applied and c.replacement}
+    live = effective(records, question.as_recorded)
+    certain = [r for r in live if classify(r, question) == 1]
+    uncertain = sorted((r for r in live if classify(r, question) == 0), key=lambda r: r.order)
+    state, setters = _origins(proposal, certain)
+    deniers = sorted({d.actor for d in state.denials})
+    names = [*SCALARS, *LISTS, *(f"stance.{a}" for a in sorted(state.stances)), "disputed"]
+    names += [f"denial.{a}" for a in deniers]
+    fields = []
+    for name in names:
+        value: object
+        if name.startswith("stance."):
+            value = state.stances[name[7:]].stance
+        elif name.startswith("denial."):
+            value = tuple(d.target or "the proposal" for d in state.denials if d.actor == name[7:])
+        else:
+            value = getattr(state, name)
+        events = tuple(ref(r, amended_by=amended.get(r.id)) for r in setters.get(name, []))
+        if value in (None, ()) and not events:
+            continue
+        fields.append(FieldOrigin(field=name, value=_text(value), events=events))
+    return Provenance(
+        proposal=proposal,
+        on=question.on,
+        known_by=question.known_by,
+        as_recorded=question.as_recorded,
+        status=state.status,
+        fields=tuple(fields) if certain else (),
+        uncertain=tuple(r.id for r in uncertain),
+    )
