@@ -1,7 +1,8 @@
 """The README is honest: every ``$ tracker ...`` command in its console blocks runs and prints what it shows.
 
 The commands run in order against one database that holds the bundled corpus, recorded at a
-pinned time (freezegun), so the sample output, recording times included, is reproducible.
+pinned time (freezegun); command number i runs at 10:i, so the sample output, recording times
+included, is reproducible.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tracker.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_RECORDED = "2026-11-22T09:00:00Z"
-COMMANDS_RUN = "2026-11-22T10:00:00Z"
+COMMANDS_RUN = "2026-11-22T10:{minute:02d}:00Z"  # command i runs at 10:i, so each append has its own time
 
 
 def console_examples(text: str) -> Iterator[tuple[str, str]]:
@@ -47,10 +48,10 @@ def test_readme_console_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     runner = CliRunner()
     examples = list(console_examples((ROOT / "README.md").read_text(encoding="utf-8")))
     assert len(examples) >= 5
-    for command, expected in examples:
+    for minute, (command, expected) in enumerate(examples):
         args = shlex.split(command)
         assert args[0] == "tracker", command
-        with freeze_time(COMMANDS_RUN):
+        with freeze_time(COMMANDS_RUN.format(minute=minute)):
             result = runner.invoke(app, args[1:])
         assert result.output.rstrip() == expected.rstrip(), f"README example differs: {command}"
 

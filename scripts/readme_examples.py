@@ -1,0 +1,56 @@
+"""Rewrite the README's console examples with the real output of each command.
+
+Uses the same harness as tests/test_readme.py (the bundled corpus recorded at a pinned time,
+command i run at 10:i), so after a change of output: run this, read the diff, commit.
+    python scripts/readme_examples.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import sys
+import tempfile
+from pathlib import Path
+
+from freezegun import freeze_time
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from test_readme import COMMANDS_RUN, CORPUS_RECORDED  # noqa: E402
+
+from tracker.api import Tracker  # noqa: E402
+from tracker.cli import app  # noqa: E402
+
+
+def main() -> None:
+    db = Path(tempfile.mkdtemp()) / "readme.db"
+    with freeze_time(CORPUS_RECORDED), Tracker(db) as t:
+        t.load_corpus()
+    os.environ["TRACKER_DB"] = str(db)
+    os.environ["COLUMNS"] = "200"
+    runner = CliRunner()
+    count = 0
+
+    def fill(match: re.Match[str]) -> str:
+        nonlocal count
+        out = []
+        for line in match.group(1).splitlines():
+            if line.startswith("$ "):
+                with freeze_time(COMMANDS_RUN.format(minute=count)):
+                    result = runner.invoke(app, shlex.split(line[2:])[1:])
+                count += 1
+                out += [line, result.output.rstrip()]
+        return "```console\n" + "\n".join(out) + "\n```"
+
+    readme = ROOT / "README.md"
+    readme.write_text(re.sub(r"```console\n(.*?)```", fill, readme.read_text(encoding="utf-8"), flags=re.S),
+                      encoding="utf-8")
+    print(f"{count} example(s) rewritten in {readme}")
+
+
+if __name__ == "__main__":
+    main()
