@@ -200,6 +200,10 @@ class Tracker:
         q = question(on, known_by, as_recorded)
         return answer(self._records(proposal), q)
 
+    def versions(self) -> dict[str, int]:
+        """Each proposal's stream version: pass it as ``expect_version`` to append only if nobody else did."""
+        return self.store.versions()
+
     def history(self, proposal: str, *, as_recorded: str | None = None) -> list[HistoryEntry]:
         """A proposal's story: every (effective) event in valid-time order and what it changed."""
         q = question(as_recorded=as_recorded)

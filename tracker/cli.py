@@ -95,12 +95,14 @@ def status(
 
     with _open(db) as t:
         answers = t.status(proposal, on=on, known_by=known_by, as_recorded=as_recorded)
+        versions = t.versions()
     if _status_export(answers, question(on, known_by, as_recorded), json=json, csv=csv, markdown=markdown):
         return
     if json:
-        typer.echo(render.to_json([render.answer_dict(a) for a in answers]))
+        rows = [{**render.answer_dict(a), "stream_version": versions.get(a.proposal, 0)} for a in answers]
+        typer.echo(render.to_json(rows))
     else:
-        typer.echo(render.status_text(answers, question(on, known_by, as_recorded)))
+        typer.echo(render.status_text(answers, question(on, known_by, as_recorded), versions))
 
 
 @app.command()
@@ -123,6 +125,7 @@ def history(
 
     with _open(db) as t:
         entries = t.history(proposal, as_recorded=as_recorded)
+        version = t.versions().get(proposal, 0)
         if _history_export(t, proposal, entries, as_recorded, json=json, csv=csv, markdown=markdown):
             return
     if json:
@@ -133,6 +136,7 @@ def history(
         changes = "; ".join(f"{c.field}: {c.before or '-'} -> {c.after}" for c in e.changes) or "-"
         rows.append((str(e.seq), e.occurred, e.reported or "-", e.kind, e.actor, changes, e.status or "-"))
     typer.echo(render.table(("seq", "occurred", "reported", "kind", "actor", "changes", "status"), rows))
+    typer.echo(f"{proposal} is at version {version} (append --expect-version {version} refuses if anyone wrote first)")
 
 
 @app.command()

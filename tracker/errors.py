@@ -45,3 +45,7 @@ class NotFoundError(TrackerError):
 
 class StoreError(TrackerError):
     """The database cannot be opened, read or written."""
+
+
+class Interrupted(StoreError):
+    """Ctrl-C during a write: the message says what of the batch was kept."""

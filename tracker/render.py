@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from tracker.audit import Audit
@@ -53,8 +53,8 @@ def describe(q: Question) -> str:
     return "Status " + ", ".join(parts)
 
 
-def status_text(answers: Sequence[Answer], q: Question) -> str:
-    """The human status table."""
+def status_text(answers: Sequence[Answer], q: Question, versions: Mapping[str, int] | None = None) -> str:
+    """The human status table (with each proposal's stream version when ``versions`` is given)."""
     if not answers:
         return describe(q) + "\n(no proposal has any event by then)"
     rows = []
@@ -62,8 +62,10 @@ def status_text(answers: Sequence[Answer], q: Question) -> str:
         s = a.state
         stances = " ".join(f"{actor}={e.stance}" for actor, e in sorted(s.stances.items())) or "-"
         disputed = f"yes ({len(s.denials)} denial{'s' if len(s.denials) != 1 else ''})" if s.disputed else "no"
-        rows.append((a.proposal, s.status or "(uncertain)", stances, disputed, ", ".join(a.uncertain) or "-"))
-    out = describe(q) + "\n" + table(("proposal", "status", "stances", "disputed", "may also count"), rows)
+        row = (a.proposal, s.status or "(uncertain)", stances, disputed, ", ".join(a.uncertain) or "-")
+        rows.append(row if versions is None else (*row, str(versions.get(a.proposal, 0))))
+    headers = ("proposal", "status", "stances", "disputed", "may also count")
+    out = describe(q) + "\n" + table(headers if versions is None else (*headers, "version"), rows)
     return out
 
 

@@ -20,9 +20,10 @@ import sqlite_utils
 
 from tracker import clock
 from tracker.backup import Entry
-from tracker.errors import ConflictError, StoreError
+from tracker.errors import ConflictError, Interrupted, StoreError, TrackerError
 from tracker.events import SCHEMA_VERSION, Retracted, parse_event_json
 from tracker.replay import Recorded
+from tracker.sqlite_faults import BUSY_STEP, default_busy_timeout, retry_busy, store_error
 from tracker.validate import Known, Line, decide
 
 GENESIS = "0" * 64
@@ -123,17 +124,24 @@ class AppendResult:
 class Store:
     """The SQLite event store. Open it with ``Store(path)``; close with ``close()``."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float | None = None) -> None:
         self.path = Path(path)
-        if not self.path.parent.exists():
+        self.busy_timeout = busy_timeout if busy_timeout is not None else default_busy_timeout()
+        if not self.path.parent.is_dir():
             raise StoreError(f"directory does not exist: {self.path.parent}")
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} is a directory, not a tracker database")
+        conn: sqlite3.Connection | None = None
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_STEP)
             self.db = sqlite_utils.Database(conn)
-            conn.execute("PRAGMA busy_timeout = 30000")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open {self.path} as a tracker database: {exc}") from None
+            retry_busy(self._migrate, self.busy_timeout)
+        except (sqlite3.Error, TrackerError) as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, TrackerError):
+                raise
+            raise store_error(exc, self.path, "open") from None
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -151,6 +159,7 @@ class Store:
         self.close()
 
     def _migrate(self) -> None:
+        """Check the file is ours, or make an empty one ours; safe to repeat after a busy error."""
         tables = set(self.db.table_names())
         if tables and "meta" not in tables:
             raise StoreError(f"{self.path} is an SQLite database but not a tracker database")
@@ -164,11 +173,15 @@ class Store:
             return
         if self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
             raise StoreError(f"cannot use write-ahead logging on {self.path}")
-        self.conn.executescript(
-            f"BEGIN IMMEDIATE; {SCHEMA} "
-            f"INSERT OR IGNORE INTO meta VALUES ('app', '{APP_ID}'), "
-            f"('schema', '{SCHEMA_VERSION}'); COMMIT;"
-        )
+        try:
+            self.conn.executescript(
+                f"BEGIN IMMEDIATE; {SCHEMA} "
+                f"INSERT OR IGNORE INTO meta VALUES ('app', '{APP_ID}'), "
+                f"('schema', '{SCHEMA_VERSION}'); COMMIT;"
+            )
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
         self._create_projections()
         self._create_views()
 
@@ -202,20 +215,51 @@ class Store:
         """Recreate every projection from the log, in one transaction."""
         from tracker.projections import PROJECTIONS
 
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             for projection in PROJECTIONS:
                 projection.rebuild(self)
             self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+        except BaseException as exc:
+            raise self._abort(exc, self.head()[0]) from None
 
     def projection_differences(self) -> list[str]:
         """How the projections differ from a fresh replay of the log (empty when they agree)."""
         from tracker.projections import PROJECTIONS
 
         return [d for projection in PROJECTIONS for d in projection.differences(self)]
+
+    # -- transactions --------------------------------------------------------------------
+
+    def _begin(self) -> None:
+        """Take the write lock (``BEGIN IMMEDIATE``), waiting up to ``busy_timeout`` for other writers."""
+        try:
+            retry_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"), self.busy_timeout)
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path, "write to") from None
+
+    def _abort(self, exc: BaseException, base_seq: int) -> BaseException:
+        """Roll back after ``exc`` and return the exception to raise: one named error, no traceback.
+
+        SQLite rolls back by itself after some errors (a full disk, I/O errors); a Ctrl-C that
+        lands after COMMIT finds no transaction open and reports what was kept.
+        """
+        rolled_back = self.conn.in_transaction
+        if rolled_back:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # closing the connection rolls back too; the original error matters more
+        if isinstance(exc, KeyboardInterrupt):
+            if rolled_back:
+                return Interrupted(
+                    f"interrupted: the batch was rolled back, nothing of it was kept (the log ends at seq {base_seq})"
+                )
+            kept = self.head()[0] - base_seq
+            return Interrupted(f"interrupted after the batch was committed: {kept} event(s) kept")
+        if isinstance(exc, sqlite3.Error):
+            return store_error(exc, self.path, "write to")
+        return exc
 
     # -- reading -------------------------------------------------------------------------
 
@@ -243,6 +287,11 @@ class Store:
         """How many events the proposal's stream holds (0 if none)."""
         row = self.conn.execute("SELECT max(version) FROM events WHERE proposal = ?", (proposal,)).fetchone()
         return int(row[0] or 0)
+
+    def versions(self) -> dict[str, int]:
+        """Every proposal's stream version (what ``append --expect-version`` compares with)."""
+        sql = "SELECT proposal, max(version) FROM events GROUP BY proposal"
+        return {str(p): int(v) for p, v in self.conn.execute(sql)}
 
     def head(self) -> tuple[int, str]:
         """The last seq and hash (0 and the genesis hash for an empty log)."""
@@ -299,10 +348,8 @@ class Store:
         ``expect_version`` (optimistic concurrency) refuses the batch unless the stream of
         its single proposal holds exactly that many events.
         """
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"cannot write to {self.path}: {exc}") from None
+        self._begin()
+        base_seq = 0
         try:
             base_seq, _ = self.head()
             last = self.conn.execute("SELECT max(recorded_at) FROM events").fetchone()[0]
@@ -332,9 +379,8 @@ class Store:
             seq, digest = self.head()
             self.conn.execute("COMMIT")
             return AppendResult(added, skipped, seq, digest, tuple(ids))
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+        except BaseException as exc:
+            raise self._abort(exc, base_seq) from None
 
     def _refresh_projections(self, proposals: set[str]) -> None:
         from tracker.projections import PROJECTIONS
