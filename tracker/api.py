@@ -22,7 +22,7 @@ from tracker.provenance import Provenance, provenance
 from tracker.replay import Answer, Question, Recorded, answer, effective, steps
 from tracker.state import Transition, Value
 from tracker.store import AppendResult, Store
-from tracker.validate import Line, parse_line
+from tracker.validate import MAX_DIAGNOSE_BYTES, MAX_LINE_BYTES, Line, parse_line
 from tracker.verify import Verification, parse_head
 from tracker.verify import verify as verify_log
 
@@ -78,7 +78,10 @@ def read_lines(path: Path, *, on_bytes: Callable[[int], None] | None = None) -> 
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     with handle:
-        for number, raw in enumerate(handle, start=1):
+        # Bounded reads: a hostile file with no newline must not be read into memory whole.
+        for number, raw in enumerate(iter(lambda: handle.readline(MAX_DIAGNOSE_BYTES + 1), b""), start=1):
+            if len(raw) > MAX_DIAGNOSE_BYTES:
+                raise InputError(f"line longer than {MAX_LINE_BYTES} bytes", file=str(path), line=number)
             if on_bytes is not None:
                 on_bytes(len(raw))
             if raw.strip():

@@ -36,7 +36,8 @@ MAX_DAY = "9999-12-31"
 _SEASONS = {21: (3, 5, 0), 22: (6, 8, 0), 23: (9, 11, 0), 24: (12, 2, 1)}
 _PLAIN = re.compile(
     r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
-    r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?)?)?(?P<q>[?~%]?)"
+    r"(?:T(?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?(?:Z|[+-](?P<zh>\d{2}):(?P<zm>\d{2}))?)?)?)?"
+    r"(?P<q>[?~%]?)"
 )
 
 
@@ -65,6 +66,12 @@ def _check_year(year: int, text: str) -> None:
         raise DateError(f"year 0 is not a calendar year: {text!r}")
 
 
+def _check_time(match: re.Match[str], text: str) -> None:
+    limits = {"H": 23, "M": 59, "S": 59, "zh": 14, "zm": 59}
+    if any(match[k] is not None and int(match[k]) > top for k, top in limits.items()):
+        raise DateError(f"not a real time of day: {text!r}")
+
+
 def _plain(text: str) -> tuple[date, date] | None:
     """Bounds of a plain, seasonal or qualified single date; None if not of that form."""
     match = _PLAIN.fullmatch(text)
@@ -72,6 +79,7 @@ def _plain(text: str) -> tuple[date, date] | None:
         return None
     year = int(match["y"])
     _check_year(year, text)
+    _check_time(match, text)
     widen = {"": 0, "?": 1, "~": 1, "%": 2}[match["q"]]
     try:
         if match["m"] is None:

@@ -22,7 +22,10 @@ class TrackerError(Exception):
         return self
 
     def __str__(self) -> str:
-        where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
+        if self.file is None and self.line is not None:
+            where = f"line {self.line}"
+        else:
+            where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
         field = f"field '{self.field}': " if self.field else ""
         return f"{where + ': ' if where else ''}{field}{self.message}"
 

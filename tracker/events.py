@@ -35,12 +35,19 @@ def _edtf(text: str) -> str:
     return text
 
 
+def _no_nul(text: str) -> str:
+    # A NUL byte truncates strings in C tools and terminals that later read the log.
+    if "\x00" in text:
+        raise ValueError("contains a NUL byte")
+    return text
+
+
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 EventId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 EdtfDate = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_edtf)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500)]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2000)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000), AfterValidator(_no_nul)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_no_nul)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s\x00]+$", max_length=2000)]
 
 Stance = Literal["proposed", "considering", "accepted", "rejected", "withdrawn"]
 NewStance = Literal["considering", "accepted", "rejected", "withdrawn"]
@@ -48,18 +55,9 @@ Channel = Literal["public", "back-channel", "intermediaries", "talks", "leak"]
 
 
 class Model(BaseModel):
-    """Frozen, strict about unknown fields, no NUL bytes anywhere."""
+    """Frozen, strict about unknown fields; text fields refuse NUL bytes (see ``_no_nul``)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_nul(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for key, value in data.items():
-                if isinstance(value, str) and "\x00" in value:
-                    raise ValueError(f"field {key!r} contains a NUL byte")
-        return data
 
 
 class Source(Model):

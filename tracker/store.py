@@ -21,9 +21,10 @@ import sqlite_utils
 from tracker import clock
 from tracker.backup import Entry
 from tracker.errors import ConflictError, Interrupted, StoreError, TrackerError
-from tracker.events import SCHEMA_VERSION, Retracted, parse_event_json
+from tracker.events import SCHEMA_VERSION, Retracted
 from tracker.replay import Recorded
 from tracker.sqlite_faults import BUSY_STEP, default_busy_timeout, retry_busy, store_error
+from tracker.upcast import load
 from tracker.validate import Known, Line, decide
 
 GENESIS = "0" * 64
@@ -265,7 +266,7 @@ class Store:
 
     def records(self, proposal: str | None = None, *, upto_seq: int | None = None) -> Iterator[Recorded]:
         """The log in append order, optionally one proposal's stream, optionally up to a seq."""
-        sql = "SELECT seq, recorded_at, body FROM events"
+        sql = "SELECT seq, recorded_at, body, schema_version FROM events"
         where: list[str] = []
         args: list[object] = []
         if proposal is not None:
@@ -276,8 +277,8 @@ class Store:
             args.append(upto_seq)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        for seq, recorded_at, body in self.conn.execute(sql + " ORDER BY seq", args):
-            yield Recorded.of(seq, recorded_at, parse_event_json(body))
+        for seq, recorded_at, body, version in self.conn.execute(sql + " ORDER BY seq", args):
+            yield Recorded.of(seq, recorded_at, load(body, version))
 
     def proposals(self) -> list[str]:
         """Every proposal slug in the log, sorted."""

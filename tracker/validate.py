@@ -8,6 +8,7 @@ refusals happen here, before anything is written.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -23,10 +24,13 @@ from tracker.events import (
     Floated,
     Retracted,
     event_body,
+    parse_event,
     parse_event_json,
 )
+from tracker.upcast import check_version, upcast
 
 MAX_LINE_BYTES = 1_000_000
+MAX_DIAGNOSE_BYTES = 16 * MAX_LINE_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,7 @@ class Line:
     number: int | None
     event: Event
     body: str
+    file: str | None = None
 
 
 @dataclass
@@ -49,14 +54,21 @@ class Known:
     this_batch: set[str] = field(default_factory=set)
 
 
-def _field(error: ValidationError) -> tuple[str | None, str]:
+def _field(error: ValidationError, text: str | bytes = "") -> tuple[str | None, str]:
     first = error.errors(include_url=False)[0]
     loc = [str(p) for p in first["loc"]]
     kind = first["type"]
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         return "type", "unknown or missing event kind; expected one of the kinds in the README"
     if kind == "json_invalid":
+        if isinstance(text, bytes):
+            try:
+                text.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return None, f"not valid UTF-8 (byte {text[exc.start]:#04x} at column {exc.start + 1})"
         return None, f"malformed JSON ({first['msg'].removeprefix('Invalid JSON: ')})"
+    if kind in ("model_attributes_type", "dict_type", "model_type") and not loc:
+        return None, "expected a JSON object (one event per line)"
     if loc and loc[0] in _TAGS:
         loc = loc[1:]
     for tag in ("function-after[_derive(), ", "function-after["):
@@ -94,22 +106,47 @@ _TAGS = frozenset(
 
 
 def parse_line(text: str | bytes, number: int | None = None, file: str | None = None) -> Line:
-    """Parse one JSON document into an event; raise InputError naming the line and field."""
-    if len(text) > MAX_LINE_BYTES:
+    """Parse one JSON document into an event; raise InputError naming the line and field.
+
+    A line may carry ``"schema_version"`` (an older format); it is upcast to today's. Lines
+    up to ``MAX_DIAGNOSE_BYTES`` are parsed to name the field that is too long; anything over
+    ``MAX_LINE_BYTES`` is refused either way.
+    """
+    if len(text) > MAX_DIAGNOSE_BYTES:
         raise InputError(f"line longer than {MAX_LINE_BYTES} bytes", file=file, line=number)
     try:
-        event = parse_event_json(text)
+        event = _event(text)
     except ValidationError as exc:
-        name, message = _field(exc)
+        name, message = _field(exc, text)
         raise InputError(message, file=file, line=number, field=name) from None
-    return Line(number, event, event_body(event))
+    except InputError as exc:
+        raise exc.located(file=file, line=number) from None
+    if len(text) > MAX_LINE_BYTES:
+        raise InputError(f"line longer than {MAX_LINE_BYTES} bytes", file=file, line=number)
+    return Line(number, event, event_body(event), file)
+
+
+def _event(text: str | bytes) -> Event:
+    tagged = b'"schema_version"' in text if isinstance(text, bytes) else '"schema_version"' in text
+    if tagged:
+        try:
+            obj = json.loads(text)
+        except (ValueError, RecursionError):
+            obj = None  # let the JSON parser below name the problem
+        if isinstance(obj, dict) and "schema_version" in obj:
+            version = obj.pop("schema_version")
+            return parse_event(upcast(obj, check_version(version)))
+    return parse_event_json(text)
 
 
 def _check_dates(line: Line) -> None:
     event = line.event
     if event.reported is not None and bounds(event.occurred).earliest > bounds(event.reported).latest:
         raise InputError(
-            f"occurred {event.occurred!r} is after reported {event.reported!r}", line=line.number, field="occurred"
+            f"occurred {event.occurred!r} is after reported {event.reported!r}",
+            line=line.number,
+            file=line.file,
+            field="occurred",
         )
 
 
@@ -130,25 +167,34 @@ def decide(batch: Sequence[Line], known: Known) -> list[Line]:
         event, eid = line.event, line.event.event_id
         if eid in seen:
             where = f"line {seen[eid]}" if seen[eid] is not None else "this batch"
-            raise ConflictError(f"duplicate event id {eid!r} (also on {where})", line=line.number, field="id")
+            raise ConflictError(
+                f"duplicate event id {eid!r} (also on {where})", line=line.number, file=line.file, field="id"
+            )
         seen[eid] = line.number
         _check_dates(line)
         if eid in known.bodies:
             if known.bodies[eid] != line.body:
                 raise ConflictError(
-                    f"id {eid!r} already names a different event in the log", line=line.number, field="id"
+                    f"id {eid!r} already names a different event in the log",
+                    line=line.number,
+                    file=line.file,
+                    field="id",
                 )
             continue
         if event.proposal not in floated and not isinstance(event, Floated):
             raise RuleError(
                 f"proposal {event.proposal!r} has never been floated; append its 'floated' event first",
                 line=line.number,
+                file=line.file,
                 field="proposal",
             )
         if isinstance(event, Floated):
             floated.add(event.proposal)
         if isinstance(event, Retracted | Amended):
-            _check_correction(event, kinds, retracted, line.number)
+            try:
+                _check_correction(event, kinds, retracted, line.number)
+            except RuleError as exc:
+                raise exc.located(file=line.file) from None
             if isinstance(event, Retracted):
                 retracted.add(event.target)
         kinds[eid] = (event.type, event.proposal)
