@@ -31,7 +31,9 @@ FROZEN = {
 
 # (on, proposal) -> (status, stances, disputed, may also count): what the frozen story says.
 EXPECTED = {
-    ("2023-12-31", "fx-counter"): ("rejected", {"alpha": "rejected", "beta": "proposed"}, False, ["fx-counter-collapsed"]),
+    ("2023-12-31", "fx-counter"): (
+        "rejected", {"alpha": "rejected", "beta": "proposed"}, False, ["fx-counter-collapsed"]
+    ),
     ("2024-01-12", "fx-truce"): ("floated", {"alpha": "proposed"}, False, []),
     ("2024-01-20", "fx-truce"): ("considering", {"alpha": "proposed", "beta": "considering"}, False, []),
     ("2024-02-21", "fx-truce"): ("considering", {"alpha": "proposed", "beta": "considering"}, False, ["fx-accepted"]),
