@@ -22,6 +22,7 @@ from tracker.errors import StoreError
 ENV_BUSY_TIMEOUT = "TRACKER_BUSY_TIMEOUT"
 BUSY_TIMEOUT = 60.0
 BUSY_STEP = 0.2
+READ_TIMEOUT = 5.0
 
 T = TypeVar("T")
 
@@ -52,6 +53,24 @@ def retry_busy(attempt: Callable[[], T], busy_timeout: float) -> T:
         except sqlite3.Error as exc:
             if not is_busy(exc) or time.monotonic() >= deadline:
                 raise
+
+
+def begin_immediate(conn: sqlite3.Connection, busy_timeout: float) -> None:
+    """``BEGIN IMMEDIATE``, retried in short waits so that Ctrl-C is seen between them.
+
+    Other statements keep the connection's longer busy timeout (``read_timeout``): a reader
+    can meet a lock for a moment while another process closes and checkpoints the file.
+    """
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_STEP * 1000)}")
+    try:
+        retry_busy(lambda: conn.execute("BEGIN IMMEDIATE"), busy_timeout)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(read_timeout(busy_timeout) * 1000)}")
+
+
+def read_timeout(busy_timeout: float) -> float:
+    """How long a single read or commit waits for a lock (seconds): a few seconds at most."""
+    return min(busy_timeout, READ_TIMEOUT)
 
 
 def store_error(exc: sqlite3.Error, path: Path, doing: str) -> StoreError:

@@ -23,7 +23,7 @@ from tracker.backup import Entry
 from tracker.errors import ConflictError, Interrupted, StoreError, TrackerError
 from tracker.events import SCHEMA_VERSION, Retracted
 from tracker.replay import Recorded
-from tracker.sqlite_faults import BUSY_STEP, default_busy_timeout, retry_busy, store_error
+from tracker.sqlite_faults import begin_immediate, default_busy_timeout, read_timeout, retry_busy, store_error
 from tracker.upcast import load
 from tracker.validate import Known, Line, decide
 
@@ -134,7 +134,7 @@ class Store:
             raise StoreError(f"{self.path} is a directory, not a tracker database")
         conn: sqlite3.Connection | None = None
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_STEP)
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=read_timeout(self.busy_timeout))
             self.db = sqlite_utils.Database(conn)
             retry_busy(self._migrate, self.busy_timeout)
         except (sqlite3.Error, TrackerError) as exc:
@@ -235,7 +235,7 @@ class Store:
     def _begin(self) -> None:
         """Take the write lock (``BEGIN IMMEDIATE``), waiting up to ``busy_timeout`` for other writers."""
         try:
-            retry_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"), self.busy_timeout)
+            begin_immediate(self.conn, self.busy_timeout)
         except sqlite3.Error as exc:
             raise store_error(exc, self.path, "write to") from None
 
