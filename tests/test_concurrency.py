@@ -132,3 +132,19 @@ def test_two_racing_editors_one_wins_one_is_refused(db_path: Path) -> None:
         ids = {str(r[1]) for r in store.rows()}
         assert len(ids & {"alice-reading", "bob-reading"}) == 1
         assert store.versions() == {"p": 2}
+
+
+def test_writers_racing_to_create_a_new_database(tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    procs = [
+        subprocess.Popen(
+            tracker_cmd("append", "--db", str(db), json.dumps(ev("floated", proposal=f"p{i}", id=f"f{i}"))),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for i in range(4)
+    ]
+    outcomes = [(p.wait(), p.communicate()[1]) for p in procs]
+    assert [code for code, _ in outcomes] == [0] * 4, outcomes
+    with Store(db) as store:
+        assert sorted(str(r[1]) for r in store.rows()) == ["f0", "f1", "f2", "f3"]
+        assert chain_problems(store) == []
