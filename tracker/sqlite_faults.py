@@ -88,7 +88,7 @@ def store_error(exc: sqlite3.Error, path: Path, doing: str) -> StoreError:
         message = f"cannot write to {path}: the disk is full (or a file-size limit was hit); nothing was written"
     elif code == sqlite3.SQLITE_IOERR:
         message = (
-            f"cannot {doing} {path}: disk I/O error ({text}; is the disk full or a file-size limit set?); "
+            f"cannot {doing} {path}: disk I/O error (is the disk full or a file-size limit set?); "
             "the unfinished batch was not kept"
         )
     elif code == sqlite3.SQLITE_NOTADB or "not a database" in text:
