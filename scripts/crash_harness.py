@@ -6,8 +6,9 @@ Each iteration writes a new batch (a JSONL file of fresh events), starts
 start, or at a random moment after it was seen holding the write lock (mid-transaction).
 Afterwards the log must hold exactly what it held before or before-plus-the-whole-batch,
 seq must be dense, the hash chain must recompute (``row_hash`` over ``Store.rows()``) and
-the projections must equal a fresh replay. Then the same import is run again and must
-complete the batch with no duplicates.
+the projections must equal a fresh replay, and ``tracker verify`` must pass with the head
+from before the kill (so the old log is a prefix of the new). Then the same import is run
+again and must complete the batch with no duplicates.
 
     python scripts/crash_harness.py --iterations 200 --events 2000
 """
@@ -84,8 +85,14 @@ def kill_at(
     return seen, err.decode("utf-8", "replace")
 
 
-def check(db: Path, before_ids: frozenset[str], batch_ids: frozenset[str]) -> tuple[str, list[str]]:
-    """Which whole state the log is in ("before", "after") and every invariant it breaks."""
+def check(
+    db: Path, before_ids: frozenset[str], batch_ids: frozenset[str], before_head: tuple[int, str] | None = None
+) -> tuple[str, list[str]]:
+    """Which whole state the log is in ("before", "after") and every invariant it breaks.
+
+    Two independent checks of the chain: our own recomputation with ``row_hash`` and
+    ``tracker verify`` (with the head from before the kill, which must be a prefix).
+    """
     after = snapshot(db)
     problems = []
     if after.ids == before_ids and after.count == len(before_ids):
@@ -98,6 +105,9 @@ def check(db: Path, before_ids: frozenset[str], batch_ids: frozenset[str]) -> tu
     with Store(db) as store:
         problems += chain_problems(store)
         problems += store.projection_differences()
+    with Tracker(db) as t:
+        verification = t.verify(before_head)
+        problems += [f"verify: seq {f.seq}: {f.kind}: {f.message}" for f in verification.faults]
     return state, problems
 
 
@@ -115,10 +125,12 @@ def iteration(base: Path, folder: Path, k: int, events: int, rng: random.Random,
     path = write_jsonl(folder / f"batch-{k}.jsonl", batch)
     batch_ids = frozenset(str(e["id"]) for e in batch)
     before_ids = snapshot(db).ids
+    with Store(db) as store:
+        before_head = store.head()
     moment = rng.choice(("random", "mid-transaction"))
     proc = spawn_import(db, path)
     seen, _ = kill_at(proc, db, rng, moment, span, signal.SIGKILL)
-    state, problems = check(db, before_ids, batch_ids)
+    state, problems = check(db, before_ids, batch_ids, before_head)
     if moment == "mid-transaction" and not seen:
         moment = "random"  # the import finished before it was seen writing
     with Tracker(db) as t:

@@ -80,13 +80,15 @@ def test_status_and_history_show_the_stream_version(db_path: Path) -> None:
         t.append([ev("floated", id="f"), ev("considering", id="c", actor="b"), ev("retracted", id="r",
                   target="c", reason="wrong")])
         assert t.versions() == {"p": 3}
-    status = run_cli("status", "--db", str(db_path))
+    plain = run_cli("status", "--db", str(db_path))
+    assert "VERSION" not in plain.stdout  # opt-in: the default output is unchanged
+    status = run_cli("status", "--versions", "--db", str(db_path))
     assert status.stdout.splitlines()[1].split()[-1] == "VERSION"
     assert status.stdout.splitlines()[2].split()[-1] == "3"
-    rows = json.loads(run_cli("status", "--json", "--db", str(db_path)).stdout)
+    rows = json.loads(run_cli("status", "--versions", "--json", "--db", str(db_path)).stdout)
     assert rows[0]["stream_version"] == 3
-    history = run_cli("history", "p", "--db", str(db_path))
-    assert "p is at version 3 (append --expect-version 3" in history.stdout
+    history = run_cli("history", "p", "--versions", "--db", str(db_path))
+    assert history.stdout.splitlines()[-1] == "p is at version 3 (--expect-version 3 fails if anyone wrote first)"
 
 
 def test_expect_version_refuses_a_stale_append_through_the_api(db_path: Path) -> None:
@@ -115,7 +117,8 @@ def test_expect_version_refuses_a_stale_append_through_the_cli(db_path: Path) ->
 
 def test_two_racing_editors_one_wins_one_is_refused(db_path: Path) -> None:
     Tracker(db_path).append([ev("floated", id="f")])
-    version = json.loads(run_cli("status", "p", "--json", "--db", str(db_path)).stdout)[0]["stream_version"]
+    status = run_cli("status", "p", "--versions", "--json", "--db", str(db_path))
+    version = json.loads(status.stdout)[0]["stream_version"]
     edits = [ev("accepted", id="alice-reading", actor="b"), ev("rejected", id="bob-reading", actor="b")]
     procs = [
         subprocess.Popen(

@@ -6,6 +6,7 @@ import hashlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -92,20 +93,30 @@ def test_v0_lines_upcast_to_exactly_the_v1_events(tmp_path: Path) -> None:
         assert t0.import_file(V1).added == 0  # the same events, already recorded
 
 
+def _downgrade(body: dict[str, Any]) -> dict[str, Any]:
+    """Today's body in the version-0 field names (the inverse of the 0 -> 1 upcaster)."""
+    names = {"type": "kind", "actor": "party", "occurred": "date", "reported": "published"}
+    out = {names.get(k, k): v for k, v in body.items()}
+    if "sources" in out:
+        out["sources"] = [{{"title": "headline", "published": "date"}.get(k, k): v for k, v in s.items()}
+                          for s in out["sources"]]
+    if "replacement" in out:
+        out["replacement"] = _downgrade(out["replacement"])
+    return out
+
+
 def test_stored_rows_of_an_old_version_are_upcast_on_read(tmp_path: Path) -> None:
     """A log written by an older tracker: bodies stay as stored (and hashed), read through upcasters."""
     with Tracker(tmp_path / "v1.db") as t1:
         t1.import_file(V1)
         template = list(t1.store.rows())
-    old_bodies = [json.loads(line) for line in V0.read_text(encoding="utf-8").splitlines()]
     with Tracker(tmp_path / "old.db") as old:
         prev = GENESIS
         rows = []
-        for row, body in zip(template, old_bodies, strict=True):
-            version = body.pop("schema_version")
-            text = canonical_json({**body, "id": row[1]})
-            digest = row_hash(prev, int(str(row[0])), str(row[12]), version, text)
-            rows.append((*row[:13], version, text, prev, digest))
+        for row in template:  # what a version-0 tracker would have stored: its canonical body
+            text = canonical_json(_downgrade(json.loads(str(row[14]))))
+            digest = row_hash(prev, int(str(row[0])), str(row[12]), 0, text)
+            rows.append((*row[:13], 0, text, prev, digest))
             prev = digest
         marks = ",".join("?" * len(COLUMNS))
         old.store.conn.executemany(f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({marks})", rows)
@@ -113,6 +124,8 @@ def test_stored_rows_of_an_old_version_are_upcast_on_read(tmp_path: Path) -> Non
         assert {r[13] for r in old.store.rows()} == {0}
         assert chain_problems(old.store) == []
         assert old.store.projection_differences() == []
+        verification = old.verify()
+        assert verification.ok, verification.faults
         _check_answers(old)
         with Tracker(tmp_path / "v1.db") as t1:
             assert [r.event for r in old.store.records()] == [r.event for r in t1.store.records()]

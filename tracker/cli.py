@@ -45,6 +45,9 @@ ExpectOption = Annotated[
     int | None,
     typer.Option("--expect-version", help="Refuse unless the proposal still has exactly N events (optimistic lock)."),
 ]
+VersionsOption = Annotated[
+    bool, typer.Option("--versions", help="Show each proposal's stream version (for append --expect-version).")
+]
 
 
 def _fail(message: str) -> None:
@@ -84,6 +87,7 @@ def status(
     json: JsonOption = False,
     csv: CsvOption = False,
     markdown: MarkdownOption = False,
+    versions: VersionsOption = False,
     db: DbOption = None,
 ) -> None:
     """Status of every proposal (or one) on a date (as text, JSON, CSV or Markdown).
@@ -95,14 +99,16 @@ def status(
 
     with _open(db) as t:
         answers = t.status(proposal, on=on, known_by=known_by, as_recorded=as_recorded)
-        versions = t.versions()
+        stream = t.versions() if versions else None
     if _status_export(answers, question(on, known_by, as_recorded), json=json, csv=csv, markdown=markdown):
         return
     if json:
-        rows = [{**render.answer_dict(a), "stream_version": versions.get(a.proposal, 0)} for a in answers]
+        rows = [render.answer_dict(a) for a in answers]
+        if stream is not None:
+            rows = [{**r, "stream_version": stream.get(r["proposal"], 0)} for r in rows]
         typer.echo(render.to_json(rows))
     else:
-        typer.echo(render.status_text(answers, question(on, known_by, as_recorded), versions))
+        typer.echo(render.status_text(answers, question(on, known_by, as_recorded), stream))
 
 
 @app.command()
@@ -113,6 +119,7 @@ def history(
     json: JsonOption = False,
     csv: CsvOption = False,
     markdown: MarkdownOption = False,
+    versions: VersionsOption = False,
     db: DbOption = None,
 ) -> None:
     """A proposal's story: every event in order of occurrence and the changes it made.
@@ -125,7 +132,7 @@ def history(
 
     with _open(db) as t:
         entries = t.history(proposal, as_recorded=as_recorded)
-        version = t.versions().get(proposal, 0)
+        version = t.versions().get(proposal, 0) if versions else None
         if _history_export(t, proposal, entries, as_recorded, json=json, csv=csv, markdown=markdown):
             return
     if json:
@@ -136,7 +143,8 @@ def history(
         changes = "; ".join(f"{c.field}: {c.before or '-'} -> {c.after}" for c in e.changes) or "-"
         rows.append((str(e.seq), e.occurred, e.reported or "-", e.kind, e.actor, changes, e.status or "-"))
     typer.echo(render.table(("seq", "occurred", "reported", "kind", "actor", "changes", "status"), rows))
-    typer.echo(f"{proposal} is at version {version} (append --expect-version {version} refuses if anyone wrote first)")
+    if version is not None:
+        typer.echo(f"{proposal} is at version {version} (--expect-version {version} fails if anyone wrote first)")
 
 
 @app.command()

@@ -458,10 +458,7 @@ class Store:
         One transaction: the append rules (``decide``) are applied as the rows stream in, and
         any error (from the entries' own chain check or from the rules) leaves nothing written.
         """
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"cannot write to {self.path}: {exc}") from None
+        self._begin()
         try:
             if self.count():
                 raise ConflictError(
@@ -480,9 +477,8 @@ class Store:
             seq, digest = self.head()
             self.conn.execute("COMMIT")
             return AppendResult(len(ids), 0, seq, digest, tuple(ids))
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+        except BaseException as exc:
+            raise self._abort(exc, 0) from None
 
     def _restore_chunk(self, chunk: Sequence[Entry], known: Known, versions: dict[str, int], ids: list[str]) -> None:
         decide([e.line for e in chunk], known)

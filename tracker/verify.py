@@ -27,8 +27,10 @@ from hashlib import sha256
 from typing import Any
 
 from tracker.dates import DateError, bounds
-from tracker.errors import InputError
+from tracker.errors import InputError, TrackerError
+from tracker.events import SCHEMA_VERSION
 from tracker.state import Value
+from tracker.upcast import upcast
 
 GENESIS = "0" * 64  # the prev_hash of seq 1 (same as tracker.store.GENESIS)
 Row = Sequence[Any]  # the columns of tracker.store.COLUMNS, in that order
@@ -116,6 +118,11 @@ def _check_columns(row: Row, versions: dict[str, int], faults: list[Fault]) -> N
     if not isinstance(obj, dict):
         faults.append(Fault(seq=seq, kind="column", message="the event body is not a JSON object"))
         obj = {}
+    elif row[13] != SCHEMA_VERSION:  # a body of an older schema: compare in today's field names
+        try:
+            obj = upcast(obj, row[13])
+        except TrackerError as exc:
+            faults.append(Fault(seq=seq, kind="column", message=f"schema_version {row[13]!r}: {exc.message}"))
     for index, name in ((1, "id"), (2, "proposal"), (4, "type"), (5, "actor"), (6, "occurred"), (9, "reported")):
         if row[index] != obj.get(name):
             faults.append(Fault(seq=seq, kind="column", message=_column_message(name, row[index], obj.get(name))))
