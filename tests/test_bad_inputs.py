@@ -116,3 +116,28 @@ def test_sql_is_parameterised_and_nothing_reaches_a_shell_or_eval() -> None:
                 spliced = set(re.findall(r"\{([^}]*)\}", body))
                 assert spliced <= allowed, f"{path.name}: SQL f-string splices {spliced - allowed}"
     assert checked >= 5  # the check saw the store's SQL f-strings
+
+
+HOSTILE = "<script>alert(1)</script> | `rm -rf` *x* [click](javascript:alert(1)) <img src=x onerror=alert(1)>"
+
+
+def test_hostile_event_text_is_inert_in_markdown_and_html(tmp_path: Path) -> None:
+    """Event text that is accepted (notes, titles, quotes are free text) comes out escaped."""
+    db = tmp_path / "t.db"
+    source = {"outlet": HOSTILE[:200], "title": HOSTILE[:200], "published": "2024-01-02", "quote": HOSTILE}
+    with Tracker(db) as t:
+        t.append([{**SEED[0], "note": HOSTILE, "sources": [source]}, {**SEED[1], "note": HOSTILE}])
+    runner = CliRunner()
+    markdown = [
+        runner.invoke(app, ["history", "seed-p", "--markdown", "--db", str(db)]).stdout,
+        runner.invoke(app, ["audit", "seed-p", "--markdown", "--db", str(db)]).stdout,
+    ]
+    for text in markdown:  # escaped with backslashes or entities: no live tag, no live link
+        assert "alert(1)" in text, text  # the text is there, made inert
+        assert not re.search(r"(?<!\\)<(script|img)", text), text
+        assert not re.search(r"(?<!\\)\]\(javascript:", text), text
+    html_path = tmp_path / "t.html"
+    runner.invoke(app, ["timeline", "--html", str(html_path), "--db", str(db)])
+    timelinejs = runner.invoke(app, ["export", "--format", "timelinejs", "--db", str(db)]).stdout
+    for text in (html_path.read_text(encoding="utf-8"), timelinejs):
+        assert "<script>alert" not in text and "<img src=x" not in text, text[:2000]
