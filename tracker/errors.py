@@ -27,7 +27,14 @@ class TrackerError(Exception):
         else:
             where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
         field = f"field '{self.field}': " if self.field else ""
-        return f"{where + ': ' if where else ''}{field}{self.message}"
+        return _one_line(f"{where + ': ' if where else ''}{field}{self.message}")
+
+
+def _one_line(text: str) -> str:
+    # Field names and values come from the input: a newline in one must not split the error.
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class InputError(TrackerError):
