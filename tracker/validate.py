@@ -18,6 +18,7 @@ from tracker.dates import bounds
 from tracker.errors import ConflictError, InputError, RuleError
 from tracker.events import (
     ID_PATTERN,
+    KINDS,
     SLUG_PATTERN,
     Amended,
     Event,
@@ -69,7 +70,7 @@ def _field(error: ValidationError, text: str | bytes = "") -> tuple[str | None, 
         return None, f"malformed JSON ({first['msg'].removeprefix('Invalid JSON: ')})"
     if kind in ("model_attributes_type", "dict_type", "model_type") and not loc:
         return None, "expected a JSON object (one event per line)"
-    if loc and loc[0] in _TAGS:
+    if loc and loc[0] in KINDS:
         loc = loc[1:]
     for tag in ("function-after[_derive(), ", "function-after["):
         loc = [p for p in loc if not p.startswith(tag)]
@@ -87,22 +88,6 @@ def _field(error: ValidationError, text: str | bytes = "") -> tuple[str | None, 
     elif kind == "model_type":
         message = "expected a JSON object"
     return (".".join(loc) or None), message
-
-
-_TAGS = frozenset(
-    (
-        "floated",
-        "considering",
-        "accepted",
-        "rejected",
-        "denied",
-        "reversed",
-        "withdrawn",
-        "collapsed",
-        "retracted",
-        "amended",
-    )
-)
 
 
 def parse_line(text: str | bytes, number: int | None = None, file: str | None = None) -> Line:
