@@ -18,9 +18,13 @@ from tracker.diff import FIELDS, Axis, Diff
 from tracker.diff import diff as diff_log
 from tracker.errors import InputError, NotFoundError, TrackerError
 from tracker.events import Event, event_body
+from tracker.intervals import decode_state
+from tracker.plainfold import answer_one as plain_answer
+from tracker.plainfold import effective as plain_effective
+from tracker.projections import END_OF_TIME, lookup
 from tracker.provenance import Provenance, provenance
-from tracker.replay import Answer, Question, Recorded, answer, effective, steps
-from tracker.state import Transition, Value
+from tracker.replay import Answer, Question, Recorded, effective, steps
+from tracker.state import ProposalState, Transition, Value
 from tracker.store import AppendResult, Store
 from tracker.validate import MAX_DIAGNOSE_BYTES, MAX_LINE_BYTES, Line, parse_line
 from tracker.verify import Verification, parse_head
@@ -199,9 +203,33 @@ class Tracker:
         known_by: str | None = None,
         as_recorded: str | None = None,
     ) -> list[Answer]:
-        """The state of every proposal (or one) for the three time questions."""
+        """The state of every proposal (or one) for the three time questions.
+
+        A question on one axis (or none) is an indexed lookup in the ``intervals``
+        projection; a question on two or three axes replays each proposal's own stream.
+        Answers leave out ``state.history`` (see ``history`` and ``audit`` for the story).
+        """
         q = question(on, known_by, as_recorded)
-        return answer(self._records(proposal), q)
+        if proposal is not None and self.store.version(proposal) == 0:
+            raise NotFoundError(f"no proposal {proposal!r} in the log", field="proposal")
+        cuts = [(axis, cut) for axis, cut in (("on", q.on), ("known_by", q.known_by), ("as_recorded", q.as_recorded))]
+        asked = [(axis, cut) for axis, cut in cuts if cut is not None]
+        if len(asked) <= 1:
+            axis, cut = asked[0] if asked else ("as_recorded", END_OF_TIME)
+            return [
+                Answer.model_construct(proposal=name, state=decode_state(state), uncertain=uncertain)
+                for name, _, uncertain, state in lookup(self.store.conn, axis, cut, proposal)  # type: ignore[arg-type]
+            ]
+        streams = (
+            [(proposal, self.store.plain_records(proposal))] if proposal is not None else self.store.plain_streams()
+        )
+        out = []
+        for name, records in streams:
+            result = plain_answer(name, plain_effective(records, q.as_recorded), q.on, q.known_by)
+            if result is not None:
+                state = ProposalState.model_validate({k: v for k, v in result[0].items() if k != "history"})
+                out.append(Answer(proposal=name, state=state, uncertain=result[1]))
+        return out
 
     def versions(self) -> dict[str, int]:
         """Each proposal's stream version: pass it as ``expect_version`` to append only if nobody else did."""

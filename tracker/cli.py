@@ -524,6 +524,22 @@ def diff(
     typer.echo(render_audit.to_json(result.model_dump(mode="json")) if json else render_audit.diff_text(result))
 
 
+# --- projections (issue 4) ---
+
+
+@app.command()
+@handled
+def rebuild(db: DbOption = None) -> None:
+    """Recreate every projection (current state, valid-time intervals) from the log.
+
+    Example: tracker rebuild --db tracker.db
+    """
+    with _open(db) as t:
+        t.store.rebuild()
+        count = t.store.count()
+    typer.echo(f"rebuilt the projections from {count} event(s)", err=True)
+
+
 def main() -> None:
     """Entry point of the ``tracker`` script."""
     app()

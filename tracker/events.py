@@ -57,7 +57,7 @@ Channel = Literal["public", "back-channel", "intermediaries", "talks", "leak"]
 class Model(BaseModel):
     """Frozen, strict about unknown fields; text fields refuse NUL bytes (see ``_no_nul``)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False, defer_build=True)
 
 
 class Source(Model):
@@ -198,7 +198,7 @@ KINDS: tuple[str, ...] = (
     "amended",
 )
 
-EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event, config=ConfigDict(defer_build=True))
 
 
 def canonical_json(obj: Any) -> str:

@@ -13,8 +13,9 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
+from tracker.intervals import AXES, Axis, Interval, intervals
+from tracker.plainfold import Plain, effective, fold
 from tracker.readable import Readable
-from tracker.replay import Question, answer_one, effective
 
 if TYPE_CHECKING:
     from tracker.store import Store
@@ -59,22 +60,19 @@ class Current:
             )"""
         )
 
-    def _row(self, store: Store, proposal: str) -> tuple[object, ...] | None:
-        records = list(store.records(proposal))
-        if not records:
+    def _row(self, proposal: str, records: list[Plain]) -> tuple[object, ...] | None:
+        live = effective(records)
+        if not live:
             return None
-        result = answer_one(proposal, effective(records), Question())
-        if result is None:
-            return None
-        s = result.state
-        state = json.dumps(s.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        s = fold(proposal, live)
+        state = json.dumps(s, sort_keys=True, ensure_ascii=False)
         last_seq = max(r.seq for r in records)
-        return (proposal, s.status, len(records), int(s.disputed), s.proposer, last_seq, state)
+        return (proposal, s["status"], len(records), int(s["disputed"]), s["proposer"], last_seq, state)
 
     def refresh(self, store: Store, proposals: Iterable[str]) -> None:
         """Re-derive the rows of the touched proposals."""
         for proposal in proposals:
-            row = self._row(store, proposal)
+            row = self._row(proposal, store.plain_records(proposal))
             store.conn.execute("DELETE FROM proposals WHERE proposal = ?", (proposal,))
             if row is not None:
                 store.conn.execute("INSERT INTO proposals VALUES (?, ?, ?, ?, ?, ?, ?)", row)
@@ -82,17 +80,168 @@ class Current:
     def rebuild(self, store: Store) -> None:
         """Derive every row again."""
         store.conn.execute("DELETE FROM proposals")
-        self.refresh(store, store.proposals())
+        for proposal, records in store.plain_streams():
+            row = self._row(proposal, records)
+            if row is not None:
+                store.conn.execute("INSERT INTO proposals VALUES (?, ?, ?, ?, ?, ?, ?)", row)
 
     def differences(self, store: Store) -> list[str]:
         """Rows that disagree with a fresh replay."""
         stored = {r[0]: tuple(r) for r in store.conn.execute("SELECT * FROM proposals")}
         out = []
-        for proposal in sorted(set(stored) | set(store.proposals())):
-            fresh = self._row(store, proposal)
-            if stored.get(proposal) != fresh:
+        for proposal, records in store.plain_streams():
+            fresh = self._row(proposal, records)
+            if stored.pop(proposal, None) != fresh:
                 out.append(f"proposals: row of {proposal!r} disagrees with a fresh replay")
+        return out + [f"proposals: row of {p!r}, a proposal not in the log" for p in sorted(stored)]
+
+
+class ValidTime:
+    """``intervals``: each proposal's answer on each single time axis, piece by piece.
+
+    One row per (axis, proposal, valid_from): the answer for every cut-off in
+    [valid_from, valid_to). ``interval_streams`` lists the proposals with the last seq
+    folded, so that a refresh recomputes the ``as_recorded`` axis from the new batch only.
+    """
+
+    name = "intervals"
+    tables: tuple[str, ...] = ("intervals", "interval_streams")
+
+    def create(self, conn: sqlite3.Connection) -> None:
+        """Create the tables and the lookup index."""
+        conn.execute(
+            """CREATE TABLE IF NOT EXISTS intervals (
+                axis TEXT NOT NULL,
+                proposal TEXT NOT NULL,
+                valid_from TEXT NOT NULL,
+                valid_to TEXT,
+                status TEXT,
+                uncertain TEXT NOT NULL,
+                state TEXT NOT NULL
+            )"""
+        )
+        conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS intervals_at ON intervals (axis, proposal, valid_from)")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS interval_streams (proposal TEXT PRIMARY KEY, last_seq INTEGER NOT NULL)"
+        )
+
+    def _write(self, conn: sqlite3.Connection, pieces: Iterable[Interval]) -> None:
+        conn.executemany(
+            "INSERT INTO intervals VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((p.axis, p.proposal, p.valid_from, p.valid_to, p.status, _ids_json(p.uncertain), p.state) for p in pieces),
+        )
+
+    def refresh(self, store: Store, proposals: Iterable[str]) -> None:
+        """Recompute the touched proposals from the earliest cut-off the batch can change, per axis."""
+        conn = store.conn
+        for proposal in proposals:
+            records = store.plain_records(proposal)
+            row = conn.execute("SELECT last_seq FROM interval_streams WHERE proposal = ?", (proposal,)).fetchone()
+            new = [r for r in records if r.seq > row[0]] if row else []
+            if not new or any(r.event["type"] in ("retracted", "amended") for r in new):
+                conn.execute(
+                    "DELETE FROM intervals WHERE axis IN ('on', 'known_by', 'as_recorded') AND proposal = ?",
+                    (proposal,),
+                )
+                self._write(conn, intervals(proposal, records))
+            else:
+                since = {
+                    "on": min(r.occurred.earliest for r in new),
+                    "as_recorded": min(r.recorded_at for r in new),
+                }
+                reported = [r.reported.earliest for r in new if r.reported is not None]
+                if reported:
+                    since["known_by"] = min(reported)
+                axes = [a for a in AXES if a in since]
+                pieces = intervals(proposal, records, axes, since=since)
+                for axis in axes:
+                    self._splice(conn, proposal, axis, since[axis], [p for p in pieces if p.axis == axis])
+            top = max((r.seq for r in records), default=0)
+            conn.execute("INSERT OR REPLACE INTO interval_streams VALUES (?, ?)", (proposal, top))
+
+    def _splice(self, conn: sqlite3.Connection, proposal: str, axis: str, cut: str, pieces: list[Interval]) -> None:
+        """Replace the pieces from ``cut`` on; the piece across the cut ends there or, if equal, absorbs the next."""
+        conn.execute("DELETE FROM intervals WHERE axis = ? AND proposal = ? AND valid_from >= ?", (axis, proposal, cut))
+        across = conn.execute(
+            "SELECT rowid, status, uncertain, state FROM intervals WHERE axis = ? AND proposal = ? AND valid_from < ? "
+            "AND (valid_to IS NULL OR valid_to > ?) ORDER BY valid_from DESC LIMIT 1",
+            (axis, proposal, cut, cut),
+        ).fetchone()
+        if across is not None:
+            head = pieces[0] if pieces and pieces[0].valid_from == cut else None
+            if head is not None and (head.status, _ids_json(head.uncertain), head.state) == tuple(across[1:]):
+                conn.execute("UPDATE intervals SET valid_to = ? WHERE rowid = ?", (head.valid_to, across[0]))
+                pieces = pieces[1:]
+            else:
+                conn.execute("UPDATE intervals SET valid_to = ? WHERE rowid = ?", (cut, across[0]))
+        self._write(conn, pieces)
+
+    def rebuild(self, store: Store) -> None:
+        """Derive every row again, one stream at a time."""
+        store.conn.execute("DELETE FROM intervals")
+        store.conn.execute("DELETE FROM interval_streams")
+        for proposal, records in store.plain_streams():
+            self._write(store.conn, intervals(proposal, records))
+            store.conn.execute("INSERT INTO interval_streams VALUES (?, ?)", (proposal, max(r.seq for r in records)))
+
+    def differences(self, store: Store) -> list[str]:
+        """Proposals whose stored pieces disagree with a fresh computation."""
+        out = []
+        seen = set()
+        for proposal, records in store.plain_streams():
+            seen.add(proposal)
+            fresh = [
+                (p.axis, p.valid_from, p.valid_to, p.status, _ids_json(p.uncertain), p.state)
+                for p in intervals(proposal, records)
+            ]
+            stored = [
+                tuple(r)
+                for r in store.conn.execute(
+                    "SELECT axis, valid_from, valid_to, status, uncertain, state FROM intervals "
+                    "WHERE axis IN ('on', 'known_by', 'as_recorded') AND proposal = ?",
+                    (proposal,),
+                )
+            ]
+            if sorted(stored) != sorted(fresh):
+                out.append(f"intervals: pieces of {proposal!r} disagree with a fresh replay")
+        extra = {r[0] for r in store.conn.execute("SELECT DISTINCT proposal FROM intervals")} - seen
+        out += [f"intervals: pieces of {p!r}, a proposal not in the log" for p in sorted(extra)]
         return out
 
 
-PROJECTIONS: list[Projection] = [Current(), Readable()]
+def _ids_json(ids: tuple[str, ...]) -> str:
+    return json.dumps(list(ids), ensure_ascii=False, separators=(",", ":")) if ids else "[]"
+
+
+END_OF_TIME = "~"
+"""Sorts after every date and timestamp: the cut-off of a question with no axis."""
+
+
+def lookup(
+    conn: sqlite3.Connection, axis: Axis, cut: str, proposal: str | None = None
+) -> list[tuple[str, str | None, tuple[str, ...], str]]:
+    """(proposal, status, uncertain ids, state JSON) on one axis at ``cut``, sorted by proposal.
+
+    One index seek per proposal: the last piece starting on or before the cut-off, kept
+    if it has not ended by then. The state JSON is returned undecoded.
+    """
+    if axis not in AXES:
+        raise ValueError(f"unknown axis {axis!r}")
+    sql = (
+        "SELECT i.proposal, i.valid_to, i.status, i.uncertain, i.state FROM interval_streams s "
+        "JOIN intervals i ON i.rowid = (SELECT rowid FROM intervals WHERE axis = ?1 AND proposal = s.proposal "
+        "AND valid_from <= ?2 ORDER BY valid_from DESC LIMIT 1)"
+    )
+    args: tuple[str, ...] = (axis, cut)
+    if proposal is not None:
+        sql += " WHERE s.proposal = ?3"
+        args = (axis, cut, proposal)
+    out = []
+    for name, valid_to, status, uncertain, state in conn.execute(sql + " ORDER BY s.proposal", args):
+        if valid_to is None or valid_to > cut:
+            ids = tuple(json.loads(uncertain)) if uncertain != "[]" else ()
+            out.append((name, status, ids, state))
+    return out
+
+
+PROJECTIONS: list[Projection] = [Current(), Readable(), ValidTime()]

@@ -15,7 +15,7 @@ Status = Literal["floated", "considering", "accepted", "rejected", "withdrawn", 
 class Value(BaseModel):
     """Frozen state value."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class StanceEntry(Value):

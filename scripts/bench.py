@@ -1,0 +1,347 @@
+"""Side-by-side benchmark: our store against raw sqlite3 and the ``eventsourcing`` library.
+
+One run generates a seeded synthetic log (``scripts/synthetic.py``: N proposals x 100
+events, fuzzy dates, late reports, reversals, denials, retractions, amendments, plus one
+1,000-event proposal) and measures, in this process and on the same rows, everything
+issue 4 lists. Results go to a JSON file (one entry per size) and a table is printed;
+``--markdown`` renders the saved results as the table of ``docs/benchmarks.md``.
+
+    python scripts/bench.py --sizes 10000,100000 --out bench.json
+    python scripts/bench.py --sizes 1000000 --out bench.json      # adds to the file
+    python scripts/bench.py --markdown bench.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gc
+import json
+import os
+import platform
+import random
+import resource
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synthetic  # noqa: E402
+
+from tracker.api import Tracker  # noqa: E402
+from tracker.projections import lookup  # noqa: E402
+from tracker.store import COLUMNS, GENESIS, row_hash  # noqa: E402
+
+PER_PROPOSAL = 100
+VERIFY_PROJECTIONS_UP_TO = 200_000
+BIG = 1000
+RAW_SCHEMA = """CREATE TABLE events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, proposal TEXT NOT NULL,
+    version INTEGER NOT NULL, type TEXT NOT NULL, actor TEXT NOT NULL, occurred TEXT NOT NULL,
+    occurred_from TEXT NOT NULL, occurred_to TEXT NOT NULL, reported TEXT, reported_from TEXT, reported_to TEXT,
+    recorded_at TEXT NOT NULL, schema_version INTEGER NOT NULL, body TEXT NOT NULL, prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL)"""
+RAW_INDEXES = (
+    "CREATE UNIQUE INDEX events_id ON events (id)",
+    "CREATE UNIQUE INDEX events_stream ON events (proposal, version)",
+)
+
+
+def median_ms(func: Callable[[], object], runs: int) -> float:
+    """Median wall time of ``runs`` calls, in milliseconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def timed(func: Callable[[], object]) -> float:
+    """Wall time of one call, in seconds."""
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
+def raw_insert(src: sqlite3.Connection, path: Path, indexes: tuple[str, ...]) -> float:
+    """executemany of our rows into a bare table (one transaction, WAL); returns rows/s (insert time only)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(RAW_SCHEMA)
+    for sql in indexes:
+        conn.execute(sql)
+    cursor = src.execute(f"SELECT {', '.join(COLUMNS)} FROM events ORDER BY seq")
+    spent, count = 0.0, 0
+    conn.execute("BEGIN")
+    while rows := cursor.fetchmany(20_000):
+        start = time.perf_counter()
+        conn.executemany(f"INSERT INTO events VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+        spent += time.perf_counter() - start
+        count += len(rows)
+    start = time.perf_counter()
+    conn.execute("COMMIT")
+    spent += time.perf_counter() - start
+    conn.close()
+    return count / spent
+
+
+def raw_durable_append_ms(path: Path) -> float:
+    """One INSERT + COMMIT (WAL, synchronous=FULL) into the raw table, median ms."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA synchronous = FULL")
+    top = conn.execute("SELECT max(seq) FROM events").fetchone()[0]
+    row = list(conn.execute("SELECT * FROM events WHERE seq = ?", (top,)).fetchone())
+    counter = iter(range(1, 10_000))
+
+    def one() -> None:
+        n = next(counter)
+        row[0], row[1], row[3] = top + n, f"raw-{n}", 10_000 + n
+        conn.execute("BEGIN")
+        conn.execute(f"INSERT INTO events VALUES ({', '.join('?' * len(row))})", row)
+        conn.execute("COMMIT")
+
+    result = median_ms(one, 30)
+    conn.close()
+    return result
+
+
+@functools.cache
+def _story_class() -> Any:
+    """An aggregate per proposal; each event carries the stored body (defined once: topics are global)."""
+    from eventsourcing.domain import Aggregate, event
+
+    class Story(Aggregate):  # type: ignore[misc]
+        @event("Floated")
+        def __init__(self, slug: str, body: str) -> None:
+            self.slug = slug
+            self.last = body
+
+        @event("Happened")
+        def happen(self, body: str) -> None:
+            self.last = body
+
+    return Story
+
+
+def bench_eventsourcing(src: sqlite3.Connection, workdir: Path) -> dict[str, Any] | str:
+    """The same streams as ``eventsourcing`` aggregates with its SQLite persistence."""
+    try:
+        from eventsourcing.application import Application
+    except ImportError:
+        return "eventsourcing is not installed (pip install eventsourcing): column skipped"
+    Story = _story_class()
+    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(workdir / "es.db")}
+    app = Application(env=env)
+    rows = src.execute("SELECT proposal, body FROM events ORDER BY proposal, version")
+    ids: dict[str, Any] = {}
+    count = 0
+    start = time.perf_counter()
+    story: Any = None
+    for proposal, body in rows:
+        if story is None or story.slug != proposal:
+            if story is not None:
+                app.save(story)
+            story = Story(proposal, body)
+            ids[proposal] = story.id
+        else:
+            story.happen(body)
+        count += 1
+    app.save(story)
+    append_rate = count / (time.perf_counter() - start)
+    big = ids["proposal-999999"]
+    whole = median_ms(lambda: app.repository.get(big), 5)
+    past = median_ms(lambda: app.repository.get(big, version=BIG // 2), 5)
+    single = app.repository.get(ids[min(ids)])
+
+    def one() -> None:
+        single.happen("{}")
+        app.save(single)
+
+    durable = median_ms(one, 30)
+    return {"append_per_s": append_rate, "get_ms": whole, "get_past_ms": past, "one_event_save_ms": durable}
+
+
+def bench_size(total: int, workdir: Path) -> dict[str, Any]:
+    """Every measurement at one size (about ``total`` events)."""
+    proposals = max(1, total // PER_PROPOSAL)
+    log = workdir / "log.jsonl"
+    n = synthetic.write(log, proposals, PER_PROPOSAL, seed=7, big=BIG)
+    out: dict[str, Any] = {"events": n, "proposals": proposals + 1}
+    gc.collect()
+    db = workdir / "ours.db"
+    with Tracker(db) as t:
+        out["import_s"] = timed(lambda: t.import_file(log))
+        out["import_per_s"] = n / out["import_s"]
+        out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        conn = t.store.conn
+        out["raw_insert_noindex_per_s"] = raw_insert(conn, workdir / "raw0.db", ())
+        out["raw_insert_per_s"] = raw_insert(conn, workdir / "raw1.db", RAW_INDEXES)
+        out["raw_durable_append_ms"] = raw_durable_append_ms(workdir / "raw1.db")
+        rng = random.Random(1)
+        slugs = [r[0] for r in conn.execute("SELECT proposal FROM interval_streams")]
+        mid = "2019-06-15"
+        stamp = conn.execute("SELECT recorded_at FROM events LIMIT 1").fetchone()[0]
+        for axis, kwargs in (
+            ("on", {"on": mid}),
+            ("known_by", {"known_by": mid}),
+            ("as_recorded", {"as_recorded": stamp}),
+        ):
+            out[f"one_{axis}_ms"] = median_ms(lambda kw=kwargs: t.status(rng.choice(slugs), **kw), 50)
+            out[f"all_{axis}_ms"] = median_ms(lambda kw=kwargs: t.status(**kw), 3)
+            cut = kwargs[axis]
+            out[f"all_{axis}_rows_ms"] = median_ms(lambda a=axis, c=cut: lookup(conn, a, c), 3)  # type: ignore[misc]
+        out["one_combined_ms"] = median_ms(lambda: t.status(rng.choice(slugs), on=mid, known_by=mid), 20)
+        out["big_past_on_ms"] = median_ms(lambda: t.status("proposal-999999", on="2020-01-01"), 20)
+        floats = {
+            r[0]: json.loads(r[1]) for r in conn.execute("SELECT proposal, body FROM events WHERE type = 'floated'")
+        }
+        counter = iter(range(10_000))
+
+        def append_one() -> None:
+            slug = rng.choice(slugs)
+            f = floats[slug]
+            actor = (f.get("addressees") or [f["actor"]])[0]
+            t.append(
+                [
+                    {
+                        "type": "considering",
+                        "proposal": slug,
+                        "actor": actor,
+                        "occurred": "2024-01-01",
+                        "id": f"bench-{next(counter)}",
+                    }
+                ]
+            )
+
+        out["durable_append_ms"] = median_ms(append_one, 30)
+        count = t.store.count()
+        out["rebuild_per_s"] = count / timed(t.store.rebuild)
+        out["verify_chain_per_s"] = count / timed(lambda: verify_chain(t))
+        if count <= VERIFY_PROJECTIONS_UP_TO:  # as long as a rebuild: skipped at 1M to fit the run in the time
+            out["verify_projections_per_s"] = count / timed(t.store.projection_differences)
+        out["raw_scan_per_s"] = count / timed(lambda: sum(1 for _ in conn.execute("SELECT body FROM events")))
+        out["raw_scan_json_per_s"] = count / timed(
+            lambda: sum(1 for (b,) in conn.execute("SELECT body FROM events") if json.loads(b))
+        )
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        pages = conn.execute("PRAGMA page_count").fetchone()[0] * conn.execute("PRAGMA page_size").fetchone()[0]
+        out["bytes_per_event"] = pages / count
+        out["eventsourcing"] = bench_eventsourcing(conn, workdir)
+    return out
+
+
+def verify_chain(t: Tracker) -> None:
+    """Recompute the hash chain over the stored rows (the log half of ``verify``)."""
+    prev = GENESIS
+    for row in t.store.rows():
+        seq, recorded_at, schema, body, prev_hash, digest = row[0], row[12], row[13], row[14], row[15], row[16]
+        if prev_hash != prev or row_hash(prev, seq, recorded_at, schema, body) != digest:  # type: ignore[arg-type]
+            raise SystemExit(f"hash chain broken at seq {seq}")
+        prev = str(digest)
+
+
+def _machine() -> str:
+    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?")
+    cores = os.cpu_count()
+    python = platform.python_version()
+    return f"{platform.machine()} {cpu}, {cores} cores, Python {python}, SQLite {sqlite3.sqlite_version}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--out", type=Path, default=Path("bench.json"))
+    parser.add_argument("--markdown", type=Path)
+    args = parser.parse_args()
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())))
+        return
+    saved = json.loads(args.out.read_text()) if args.out.exists() else {"runs": {}}
+    for size in [int(s) for s in args.sizes.split(",")]:
+        with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
+            result = bench_size(size, Path(tmp))
+        result.update(
+            machine=_machine(),
+            date=datetime.now(UTC).isoformat(timespec="seconds"),
+            command=" ".join(sys.argv),
+        )
+        saved["runs"][str(size)] = result
+        args.out.write_text(json.dumps(saved, indent=2))
+        print(markdown(saved), flush=True)
+
+
+ROWS: list[tuple[str, str, str]] = [
+    # (label, key, target at 1M)
+    ("import, events/s (validation, dates, hashing, indexes, projections)", "import_per_s", ">= 40,000"),
+    ("raw executemany, rows/s, no secondary index", "raw_insert_noindex_per_s", ""),
+    ("raw executemany, rows/s, id + stream indexes", "raw_insert_per_s", ""),
+    ("import / raw executemany (same indexes)", "ratio_import_raw", ">= 0.5"),
+    ("peak RSS of the process after import, MB", "peak_rss_mb", "<= 300"),
+    ("one durable append via the API, projections updated, ms", "durable_append_ms", "<= 5"),
+    ("raw durable single-row insert + commit, ms", "raw_durable_append_ms", ""),
+    ("status of one proposal, --on, ms", "one_on_ms", "<= 2, flat"),
+    ("status of one proposal, --known-by, ms", "one_known_by_ms", "<= 2, flat"),
+    ("status of one proposal, --as-recorded, ms", "one_as_recorded_ms", "<= 2, flat"),
+    ("status of one proposal, --on + --known-by (stream replay), ms", "one_combined_ms", ""),
+    ("status of all proposals, --on, ms (Answers decoded)", "all_on_ms", "<= 100"),
+    ("status of all proposals, --known-by, ms (Answers decoded)", "all_known_by_ms", "<= 100"),
+    ("status of all proposals, --as-recorded, ms (Answers decoded)", "all_as_recorded_ms", "<= 100"),
+    ("status of all, --on, projection rows only (state undecoded), ms", "all_on_rows_ms", ""),
+    ("status of all, --known-by, projection rows only, ms", "all_known_by_rows_ms", ""),
+    ("status of all, --as-recorded, projection rows only, ms", "all_as_recorded_rows_ms", ""),
+    ("rebuild of all projections, events/s", "rebuild_per_s", ">= 50,000"),
+    ("verify: hash chain, events/s", "verify_chain_per_s", ">= 250,000"),
+    ("verify: projections against a fresh replay, events/s", "verify_projections_per_s", ""),
+    ("raw scan of the table, rows/s", "raw_scan_per_s", ""),
+    ("raw scan with json.loads, rows/s", "raw_scan_json_per_s", ""),
+    ("database bytes per event", "bytes_per_event", ""),
+    ("eventsourcing: append, events/s", "es_append_per_s", ""),
+    ("import / eventsourcing append", "ratio_import_es", ">= 2"),
+    ("eventsourcing: one-event save, ms", "es_one_event_save_ms", ""),
+    ("eventsourcing: get() of the 1,000-event aggregate, ms", "es_get_ms", ""),
+    ("eventsourcing: get(version=500), ms", "es_get_past_ms", ""),
+    ("ours: past state of the 1,000-event proposal (--on), ms", "big_past_on_ms", ""),
+    ("eventsourcing get(version=500) / ours", "ratio_past", ">= 10"),
+]
+
+
+def _derived(run: dict[str, Any]) -> dict[str, Any]:
+    values = dict(run)
+    es = run.get("eventsourcing")
+    if isinstance(es, dict):
+        values.update({f"es_{k}": v for k, v in es.items()})
+        values["ratio_import_es"] = run["import_per_s"] / es["append_per_s"]
+        values["ratio_past"] = es["get_past_ms"] / run["big_past_on_ms"]
+    values["ratio_import_raw"] = run["import_per_s"] / run["raw_insert_per_s"]
+    return values
+
+
+def _fmt(value: Any) -> str:
+    if not isinstance(value, int | float):
+        return "-"
+    if value >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.2f}" if value < 10 else f"{value:.1f}"
+
+
+def markdown(saved: dict[str, Any]) -> str:
+    """The results as a markdown table, one column per size."""
+    runs = sorted(saved["runs"].items(), key=lambda kv: int(kv[0]))
+    derived = [(size, _derived(run)) for size, run in runs]
+    head = "| measure | " + " | ".join(f"{int(run['events']):,} events" for _, run in derived) + " | target at 1M |"
+    lines = [head, "|" + "---|" * (len(derived) + 2)]
+    for label, key, target in ROWS:
+        lines.append(f"| {label} | " + " | ".join(_fmt(run.get(key)) for _, run in derived) + f" | {target} |")
+    notes = [f"- {size}: {run['eventsourcing']}" for size, run in runs if isinstance(run.get("eventsourcing"), str)]
+    return "\n".join(lines + notes)
+
+
+if __name__ == "__main__":
+    main()
