@@ -244,4 +244,4 @@ def lookup(
     return out
 
 
-PROJECTIONS: list[Projection] = [Current(), Readable(), ValidTime()]
+PROJECTIONS: list[Projection] = [Current(), ValidTime(), Readable()]  # Readable reads ValidTime's rows

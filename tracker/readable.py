@@ -102,8 +102,29 @@ def source_rows(records: Iterable[Recorded]) -> list[dict[str, Any]]:
     return out
 
 
-def derive(proposal: str, records: Sequence[Recorded]) -> Rows:
-    """The rows of every readable table for one proposal's records (in append order)."""
+def _segments_from_intervals(store: Store, proposal: str) -> list[tuple[Any, ...]]:
+    """Status segments: the 'on'-axis intervals, with neighbours of equal status and uncertainty merged."""
+    sql = (
+        "SELECT valid_from, valid_to, status, uncertain FROM intervals "
+        "WHERE axis = 'on' AND proposal = ? ORDER BY valid_from"
+    )
+    merged: list[list[Any]] = []
+    for valid_from, valid_to, status, uncertain in store.conn.execute(sql, (proposal,)):
+        ids = json.loads(uncertain)
+        last = merged[-1] if merged else None
+        if last is not None and last[2] == valid_from and last[3] == status and last[4] == ids:
+            last[2] = valid_to
+        else:
+            merged.append([proposal, valid_from, valid_to, status, ids])
+    return [(p, f, t, s, json.dumps(ids)) for p, f, t, s, ids in merged]
+
+
+def derive(proposal: str, records: Sequence[Recorded], *, segments: list[tuple[Any, ...]] | None = None) -> Rows:
+    """The rows of every readable table for one proposal's records (in append order).
+
+    ``segments`` may be given already derived (from the interval projection); by default they are
+    computed by replaying the records.
+    """
     cancelled = _cancelled(records)
     notes = []
     for rec in records:
@@ -114,10 +135,11 @@ def derive(proposal: str, records: Sequence[Recorded]) -> Rows:
         for field, text in parts:
             if text:
                 notes.append((rec.id, field, proposal, event.type, text, int(rec.id in cancelled)))
-    segments = [
-        (proposal, iv.valid_from, iv.valid_to, iv.status, json.dumps(list(iv.uncertain)))
-        for iv in status_intervals(proposal, effective(records))
-    ]
+    if segments is None:
+        segments = [
+            (proposal, iv.valid_from, iv.valid_to, iv.status, json.dumps(list(iv.uncertain)))
+            for iv in status_intervals(proposal, effective(records))
+        ]
     return {
         "sources": [tuple(row.values()) for row in source_rows(records)],
         "notes": notes,
@@ -137,13 +159,24 @@ class Readable:
             conn.execute(statement)
 
     def _write(self, store: Store, proposal: str) -> None:
-        for table in self.tables:
-            store.conn.execute(f"DELETE FROM {table} WHERE proposal = ?", (proposal,))
-        records = list(store.records(proposal))
-        for table, rows in derive(proposal, records).items():
-            if rows:
-                marks = ",".join("?" * len(rows[0]))
-                store.conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        # At append time the segments come from the 'on' axis of the interval projection (refreshed
+        # just before, in the same transaction) instead of a second replay; ``differences`` still
+        # checks them against an independent replay (``derive``).
+        segments = _segments_from_intervals(store, proposal)
+        after = store.refresh_after_seq
+        new = list(store.records(proposal, after_seq=after)) if after is not None else []
+        if after is not None and not any(isinstance(r.event, Retracted | Amended) for r in new):
+            # Only new events, and no correction: earlier rows stand as they are, add the new ones.
+            store.conn.execute("DELETE FROM status_segments WHERE proposal = ?", (proposal,))
+            rows = derive(proposal, new, segments=segments)
+        else:
+            for table in self.tables:
+                store.conn.execute(f"DELETE FROM {table} WHERE proposal = ?", (proposal,))
+            rows = derive(proposal, list(store.records(proposal)), segments=segments)
+        for table, table_rows in rows.items():
+            if table_rows:
+                marks = ",".join("?" * len(table_rows[0]))
+                store.conn.executemany(f"INSERT INTO {table} VALUES ({marks})", table_rows)
 
     def refresh(self, store: Store, proposals: Iterable[str]) -> None:
         """Re-derive the rows of the touched proposals (the triggers keep the indexes in step)."""

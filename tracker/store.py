@@ -143,6 +143,7 @@ class Store:
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=read_timeout(self.busy_timeout))
             self._conn = conn
             self._plain_cache: dict[str, list[Plain]] | None = None
+            self.refresh_after_seq: int | None = None
             retry_busy(self._migrate, self.busy_timeout)
         except (sqlite3.Error, TrackerError) as exc:
             if conn is not None:
@@ -286,8 +287,10 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------
 
-    def records(self, proposal: str | None = None, *, upto_seq: int | None = None) -> Iterator[Recorded]:
-        """The log in append order, optionally one proposal's stream, optionally up to a seq."""
+    def records(
+        self, proposal: str | None = None, *, upto_seq: int | None = None, after_seq: int | None = None
+    ) -> Iterator[Recorded]:
+        """The log in append order, optionally one proposal's stream, optionally a range of seq."""
         sql = "SELECT seq, recorded_at, body, schema_version FROM events"
         where: list[str] = []
         args: list[object] = []
@@ -297,6 +300,9 @@ class Store:
         if upto_seq is not None:
             where.append("seq <= ?")
             args.append(upto_seq)
+        if after_seq is not None:
+            where.append("seq > ?")
+            args.append(after_seq)
         if where:
             sql += " WHERE " + " AND ".join(where)
         for seq, recorded_at, body, version in self.conn.execute(sql + " ORDER BY seq", args):
@@ -445,15 +451,18 @@ class Store:
                 # A range of seq read in order, deduplicated here: with DISTINCT, SQLite chose
                 # to scan the whole (proposal, version) index, ~90 ms an append at 1M events.
                 rows = self.conn.execute("SELECT proposal FROM events WHERE seq > ? ORDER BY seq", (base_seq,))
-                self._refresh_projections({proposal for (proposal,) in rows})
+                self._refresh_projections({proposal for (proposal,) in rows}, after_seq=base_seq)
             seq, digest = self.head()
             self.conn.execute("COMMIT")
             return AppendResult(added, skipped, seq, digest, tuple(ids))
         except BaseException as exc:
             raise self._abort(exc, base_seq) from None
 
-    def _refresh_projections(self, proposals: set[str]) -> None:
+    def _refresh_projections(self, proposals: set[str], *, after_seq: int | None = None) -> None:
+        """Refresh every projection for these proposals; ``after_seq``: the events after it are the new ones."""
         from tracker.projections import PROJECTIONS
+
+        self.refresh_after_seq = after_seq
 
         # A group of proposals at a time, so that every projection reads each stream once
         # (``plain_records`` keeps the group's streams) and memory stays flat.
@@ -466,6 +475,7 @@ class Store:
                     projection.refresh(self, group)
         finally:
             self._plain_cache = None
+            self.refresh_after_seq = None
 
     def _check_version(self, proposals: set[str], added: int, expected: int) -> None:
         if len(proposals) != 1:

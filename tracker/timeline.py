@@ -286,7 +286,6 @@ def _table(lanes_: Sequence[Lane]) -> str:
     return f'<table class="events"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-
 def text(lanes_: Sequence[Lane], start: str, end: str, on: str | None = None, width: int = 60) -> str:
     """A compact strip per proposal: one character per slice of days.
 
