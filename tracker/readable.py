@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from tracker.dates import bounds
+from tracker.dates import MAX_DAY, bounds
 from tracker.errors import InputError
 from tracker.events import Amended, Retracted
 from tracker.replay import Recorded, effective
@@ -110,6 +110,11 @@ def _segments_from_intervals(store: Store, proposal: str) -> list[tuple[Any, ...
     )
     merged: list[list[Any]] = []
     for valid_from, valid_to, status, uncertain in store.conn.execute(sql, (proposal,)):
+        if valid_from >= MAX_DAY:  # the sentinel of open ends: a segment never starts there (as in segments.py)
+            if merged:
+                merged[-1][2] = None
+            continue
+        valid_to = None if valid_to is not None and valid_to >= MAX_DAY else valid_to
         ids = json.loads(uncertain)
         last = merged[-1] if merged else None
         if last is not None and last[2] == valid_from and last[3] == status and last[4] == ids:
