@@ -7,6 +7,7 @@ and exit code 1, never a traceback.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -64,6 +65,10 @@ def handled(func: F) -> F:
             return func(*args, **kwargs)
         except TrackerError as exc:
             _fail(str(exc))
+        except BrokenPipeError:
+            # The reader went away (``tracker log | head``): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(141) from None
         except OSError as exc:
             _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
         except KeyboardInterrupt:
