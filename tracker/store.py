@@ -505,24 +505,11 @@ class Store:
                 versions[event.proposal] = self.version(event.proposal)
             versions[event.proposal] += 1
             seq += 1
-            rec = Recorded.of(seq, recorded_at, event)
             digest = row_hash(prev, seq, recorded_at, SCHEMA_VERSION, line.body)
-            reported = rec.reported
             rows.append(
-                (
-                    seq,
-                    event.event_id,
-                    event.proposal,
+                _row(
+                    Recorded.of(seq, recorded_at, event),
                     versions[event.proposal],
-                    event.type,
-                    event.actor,
-                    event.occurred,
-                    rec.occurred.earliest,
-                    rec.occurred.latest,
-                    event.reported,
-                    reported.earliest if reported else None,
-                    reported.latest if reported else None,
-                    recorded_at,
                     SCHEMA_VERSION,
                     line.body,
                     prev,
@@ -573,29 +560,10 @@ class Store:
         rows = []
         for entry in chunk:
             event = entry.line.event
-            rec = Recorded.of(entry.seq, entry.recorded_at, event)
             versions[event.proposal] = versions.get(event.proposal, 0) + 1
-            reported = rec.reported
+            rec = Recorded.of(entry.seq, entry.recorded_at, event)
             rows.append(
-                (
-                    entry.seq,
-                    event.event_id,
-                    event.proposal,
-                    versions[event.proposal],
-                    event.type,
-                    event.actor,
-                    event.occurred,
-                    rec.occurred.earliest,
-                    rec.occurred.latest,
-                    event.reported,
-                    reported.earliest if reported else None,
-                    reported.latest if reported else None,
-                    entry.recorded_at,
-                    entry.schema_version,
-                    entry.line.body,
-                    entry.prev_hash,
-                    entry.hash,
-                )
+                _row(rec, versions[event.proposal], entry.schema_version, entry.line.body, entry.prev_hash, entry.hash)
             )
             ids.append(event.event_id)
             known.this_batch.add(event.event_id)
@@ -619,6 +587,19 @@ def _plain(seq: int, recorded_at: str, body: str, version: int) -> Plain:
     if version == SCHEMA_VERSION:
         return Plain.decode(seq, recorded_at, body)
     return Plain.decode(seq, recorded_at, event_body(load(body, version)))
+
+
+def _row(
+    rec: Recorded, version: int, schema_version: int, body: str, prev_hash: str, digest: str
+) -> tuple[object, ...]:
+    """One row of the events table, in the order of ``COLUMNS``."""
+    event, reported = rec.event, rec.reported
+    return (
+        rec.seq, event.event_id, event.proposal, version, event.type, event.actor,
+        event.occurred, rec.occurred.earliest, rec.occurred.latest,
+        event.reported, reported.earliest if reported else None, reported.latest if reported else None,
+        rec.recorded_at, schema_version, body, prev_hash, digest,
+    )  # fmt: skip
 
 
 def _chunks(items: Sequence[str] | Iterable[str]) -> Iterator[list[str]]:
