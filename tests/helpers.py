@@ -16,3 +16,22 @@ def write_jsonl(path: Path, events: list[dict[str, Any]]) -> Path:
     """Write events as a JSONL file."""
     path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
     return path
+
+
+# Parties and vague dates that the property tests draw from.
+PARTIES = ["russia", "ukraine", "united-states", "turkey"]
+DATES = [
+    "2023",
+    "2023-09",
+    "2023-23",
+    "2023-24",
+    "2023-10-01",
+    "2023-12-15",
+    "2024-01",
+    "2024-01-15",
+    "2023-09/2024-01",
+    "2023~",
+    "2024-02-13",
+    "2024-03",
+    "2024-03-10?",
+]

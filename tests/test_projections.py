@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from freezegun import freeze_time
-from helpers import ev
+from helpers import DATES, PARTIES, ev
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,22 +18,6 @@ from tracker.api import Tracker
 from tracker.dates import bounds
 from tracker.replay import Answer, Question, answer
 
-PARTIES = ["russia", "ukraine", "united-states", "turkey"]
-DATES = [
-    "2023",
-    "2023-09",
-    "2023-23",
-    "2023-24",
-    "2023-10-01",
-    "2023-12-15",
-    "2024-01",
-    "2024-01-15",
-    "2023-09/2024-01",
-    "2023~",
-    "2024-02-13",
-    "2024-03",
-    "2024-03-10?",
-]
 REPORTED = [None, "2023-12", "2024-01-20", "2024-02", "2024-12-31", "2025-03-01"]
 KINDS = ["considering", "accepted", "rejected", "denied", "reversed", "withdrawn", "collapsed"]
 

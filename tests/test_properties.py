@@ -7,26 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from freezegun import freeze_time
+from helpers import DATES, PARTIES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker.api import Tracker
 
-PARTIES = ["russia", "ukraine", "united-states", "turkey"]
-DATES = [
-    "2023",
-    "2023-09",
-    "2023-23",
-    "2023-24",
-    "2023-10-01",
-    "2023-12-15",
-    "2024-01",
-    "2024-01-15",
-    "2023-09/2024-01",
-    "2023~",
-    "2024-02-13",
-    "2024-03",
-]
 QUESTION_DAYS = [None, "2023-06-30", "2023-10-15", "2023-12-31", "2024-01-20", "2024-02-13", "2025-01-01"]
 KINDS = ["considering", "accepted", "rejected", "denied", "reversed", "withdrawn", "collapsed"]
 
