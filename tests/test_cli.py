@@ -61,6 +61,7 @@ def test_status_human_and_json(story: Path, db_path: Path) -> None:
             "version": 1,
             "last_event": "f",
             "warnings": [],
+            "stream_version": 2,
         }
     ]
 

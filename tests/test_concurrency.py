@@ -80,9 +80,9 @@ def test_status_and_history_show_the_stream_version(db_path: Path) -> None:
         t.append([ev("floated", id="f"), ev("considering", id="c", actor="b"), ev("retracted", id="r",
                   target="c", reason="wrong")])
         assert t.versions() == {"p": 3}
-    plain = run_cli("status", "--db", str(db_path))
-    assert "VERSION" not in plain.stdout  # opt-in: the default output is unchanged
-    status = run_cli("status", "--versions", "--db", str(db_path))
+    plain = run_cli("status", "--no-versions", "--db", str(db_path))
+    assert "VERSION" not in plain.stdout
+    status = run_cli("status", "--db", str(db_path))  # shown by default
     assert status.stdout.splitlines()[1].split()[-1] == "VERSION"
     assert status.stdout.splitlines()[2].split()[-1] == "3"
     rows = json.loads(run_cli("status", "--versions", "--json", "--db", str(db_path)).stdout)

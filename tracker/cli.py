@@ -47,7 +47,8 @@ ExpectOption = Annotated[
     typer.Option("--expect-version", help="Refuse unless the proposal still has exactly N events (optimistic lock)."),
 ]
 VersionsOption = Annotated[
-    bool, typer.Option("--versions", help="Show each proposal's stream version (for append --expect-version).")
+    bool,
+    typer.Option("--versions/--no-versions", help="Show each proposal's stream version (for append --expect-version)."),
 ]
 
 
@@ -92,7 +93,7 @@ def status(
     json: JsonOption = False,
     csv: CsvOption = False,
     markdown: MarkdownOption = False,
-    versions: VersionsOption = False,
+    versions: VersionsOption = True,
     db: DbOption = None,
 ) -> None:
     """Status of every proposal (or one) on a date (as text, JSON, CSV or Markdown).
@@ -124,7 +125,7 @@ def history(
     json: JsonOption = False,
     csv: CsvOption = False,
     markdown: MarkdownOption = False,
-    versions: VersionsOption = False,
+    versions: VersionsOption = True,
     db: DbOption = None,
 ) -> None:
     """A proposal's story: every event in order of occurrence and the changes it made.
