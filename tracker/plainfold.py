@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.dates import Bounds, bounds
-from tracker.replay import KIND_RANK
+from tracker.replay import KIND_RANK, partition
 
 State = dict[str, Any]
 
@@ -219,17 +219,10 @@ def answer_one(
     proposal: str, records: Iterable[Plain], on: str | None, known_by: str | None
 ) -> tuple[State, tuple[str, ...]] | None:
     """``replay.answer_one`` without history: the state and the uncertain ids, None if nothing by then."""
-    certain: list[Plain] = []
-    uncertain: list[Plain] = []
-    for rec in records:
-        place = classify(rec, on, known_by)
-        if place == 1:
-            certain.append(rec)
-        elif place == 0:
-            uncertain.append(rec)
-    if not certain and not uncertain:
+    split = partition(records, lambda rec: classify(rec, on, known_by))
+    if split is None:
         return None
-    uncertain.sort(key=lambda r: r.order)
+    certain, uncertain = split
     return fold(proposal, certain, history=False), tuple(r.id for r in uncertain)
 
 

@@ -11,9 +11,10 @@ then kind and id, so the answer does not depend on the order of appending).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Protocol, TypeVar
 
 from tracker.dates import Bounds, bounds
 from tracker.events import Amended, Event, Retracted
@@ -129,21 +130,42 @@ def fold(proposal: str, records: Iterable[Recorded]) -> ProposalState:
     return state
 
 
-def answer_one(proposal: str, records: Iterable[Recorded], question: Question) -> Answer | None:
-    """The answer for one proposal from its own (effective) records; None if nothing by then."""
-    certain: list[Recorded] = []
-    uncertain: list[Recorded] = []
+class Placed(Protocol):
+    """What ``partition`` needs of a record: its replay order and its id."""
+
+    @property
+    def order(self) -> tuple[str, str, int, str]: ...
+
+    @property
+    def id(self) -> str: ...
+
+
+R = TypeVar("R", bound=Placed)
+
+
+def partition(records: Iterable[R], place: Callable[[R], int]) -> tuple[list[R], list[R]] | None:
+    """Split records into certain ones and uncertain ones (in replay order); None if neither."""
+    certain: list[R] = []
+    uncertain: list[R] = []
     for rec in records:
-        place = classify(rec, question)
-        if place == 1:
+        where = place(rec)
+        if where == 1:
             certain.append(rec)
-        elif place == 0:
+        elif where == 0:
             uncertain.append(rec)
     if not certain and not uncertain:
         return None
     uncertain.sort(key=lambda r: r.order)
-    state = fold(proposal, certain)
-    return Answer(proposal=proposal, state=state, uncertain=tuple(r.id for r in uncertain))
+    return certain, uncertain
+
+
+def answer_one(proposal: str, records: Iterable[Recorded], question: Question) -> Answer | None:
+    """The answer for one proposal from its own (effective) records; None if nothing by then."""
+    split = partition(records, lambda rec: classify(rec, question))
+    if split is None:
+        return None
+    certain, uncertain = split
+    return Answer(proposal=proposal, state=fold(proposal, certain), uncertain=tuple(r.id for r in uncertain))
 
 
 def answer(records: Iterable[Recorded], question: Question) -> list[Answer]:
