@@ -7,7 +7,6 @@ immutable facts about the record; corrections (``retracted``, ``amended``) are e
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -20,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from tracker import codec
 from tracker.dates import DateError, bounds
 
 SCHEMA_VERSION = 1
@@ -203,7 +203,7 @@ EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event, config=ConfigDict(defer_b
 
 def canonical_json(obj: Any) -> str:
     """The one serialisation we hash and store: sorted keys, no spaces, UTF-8 as is."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return codec.canonical(obj)
 
 
 def event_body(event: Event) -> str:

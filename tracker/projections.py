@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
+from tracker import codec
 from tracker.intervals import AXES, Axis, Interval, intervals
 from tracker.plainfold import Plain, effective, fold
 from tracker.readable import Readable
@@ -210,7 +211,7 @@ class ValidTime:
 
 
 def _ids_json(ids: tuple[str, ...]) -> str:
-    return json.dumps(list(ids), ensure_ascii=False, separators=(",", ":")) if ids else "[]"
+    return codec.compact(list(ids)) if ids else "[]"
 
 
 END_OF_TIME = "~"
@@ -239,7 +240,7 @@ def lookup(
     out = []
     for name, valid_to, status, uncertain, state in conn.execute(sql + " ORDER BY s.proposal", args):
         if valid_to is None or valid_to > cut:
-            ids = tuple(json.loads(uncertain)) if uncertain != "[]" else ()
+            ids = tuple(codec.loads(uncertain)) if uncertain != "[]" else ()
             out.append((name, status, ids, state))
     return out
 

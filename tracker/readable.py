@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.dates import MAX_DAY, bounds
 from tracker.errors import InputError
 from tracker.events import Amended, Retracted
+from tracker.plainfold import Plain
 from tracker.replay import Recorded, effective
 from tracker.segments import status_intervals
 from tracker.state import Value
@@ -152,6 +153,30 @@ def derive(proposal: str, records: Sequence[Recorded], *, segments: list[tuple[A
     }
 
 
+def derive_plain(proposal: str, records: Sequence[Plain], segments: list[tuple[Any, ...]]) -> Rows:
+    """``derive`` over plain records (the append-time path): the same rows, without pydantic."""
+    cancelled: set[str] = set()
+    for rec in reversed(records):
+        if rec.id not in cancelled and rec.event["type"] == "retracted":
+            cancelled.add(rec.event["target"])
+    notes, sources = [], []
+    for rec in records:
+        event, gone = rec.event, int(rec.id in cancelled)
+        replacement = event.get("replacement") if event["type"] == "amended" else None
+        parts = [(f, event.get(f)) for f in TEXT_FIELDS]
+        if replacement is not None:
+            parts += [(f"replacement.{f}", replacement.get(f)) for f in TEXT_FIELDS]
+        notes += [(rec.id, field, proposal, event["type"], text, gone) for field, text in parts if text]
+        listed = [*event.get("sources", ()), *(replacement.get("sources", ()) if replacement is not None else ())]
+        for n, src in enumerate(listed, start=1):
+            low, high = bounds(src["published"])
+            sources.append(
+                (rec.id, n, event["proposal"], event["type"], src["outlet"], src["title"], src["published"],
+                 low, high, src.get("attribution"), src.get("url"), src.get("quote"), gone)
+            )  # fmt: skip
+    return {"sources": sources, "notes": notes, "status_segments": segments}
+
+
 class Readable:
     """``sources``, ``notes`` (+ FTS5 indexes) and ``status_segments``, per proposal."""
 
@@ -164,20 +189,22 @@ class Readable:
             conn.execute(statement)
 
     def _write(self, store: Store, proposal: str) -> None:
-        # At append time the segments come from the 'on' axis of the interval projection (refreshed
-        # just before, in the same transaction) instead of a second replay; ``differences`` still
-        # checks them against an independent replay (``derive``).
+        # At append time the rows come from plain records (``derive_plain``) and the segments from
+        # the 'on' axis of the interval projection (refreshed just before, in the same transaction)
+        # instead of a second replay; ``differences`` still checks them against an independent
+        # replay through the pydantic models (``derive``).
         segments = _segments_from_intervals(store, proposal)
         after = store.refresh_after_seq
-        new = list(store.records(proposal, after_seq=after)) if after is not None else []
-        if after is not None and not any(isinstance(r.event, Retracted | Amended) for r in new):
+        records = store.plain_records(proposal)
+        new = [r for r in records if r.seq > after] if after is not None else []
+        if after is not None and not any(r.event["type"] in ("retracted", "amended") for r in new):
             # Only new events, and no correction: earlier rows stand as they are, add the new ones.
             store.conn.execute("DELETE FROM status_segments WHERE proposal = ?", (proposal,))
-            rows = derive(proposal, new, segments=segments)
+            rows = derive_plain(proposal, new, segments)
         else:
             for table in self.tables:
                 store.conn.execute(f"DELETE FROM {table} WHERE proposal = ?", (proposal,))
-            rows = derive(proposal, list(store.records(proposal)), segments=segments)
+            rows = derive_plain(proposal, records, segments)
         for table, table_rows in rows.items():
             if table_rows:
                 marks = ",".join("?" * len(table_rows[0]))
