@@ -103,7 +103,10 @@ def test_projection_equals_a_fresh_replay_on_every_axis(log: list[list[dict[str,
         assert t.store.projection_differences() == []
         now = answer(records, Question())  # the plain-dict fold of the current state, history included
         expected = {
-            a.proposal: json.dumps(a.state.model_dump(mode="json"), sort_keys=True, ensure_ascii=False) for a in now
+            a.proposal: json.dumps(
+                a.state.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+            )
+            for a in now
         }
         assert dict(t.store.conn.execute("SELECT proposal, state FROM proposals")) == expected
         before = list(t.store.conn.execute("SELECT * FROM intervals ORDER BY axis, proposal, valid_from"))
@@ -175,3 +178,20 @@ def test_a_log_from_before_the_projection_gets_it_on_open(db_path: Path) -> None
     with Tracker(db_path) as t:
         assert t.status(on="2024-01-01")[0].state.status == "floated"
         assert t.store.projection_differences() == []
+
+
+@pytest.mark.parametrize("written", ["1", None])
+def test_projections_of_another_format_are_rebuilt_on_open(db_path: Path, written: str | None) -> None:
+    with Tracker(db_path) as t:
+        t.append([ev("floated", id="f", actor="russia", occurred="2023-09")])
+        # as format 1 wrote it (spaces after separators), or a file from before the format was recorded
+        old = json.dumps(json.loads(t.store.conn.execute("SELECT state FROM proposals").fetchone()[0]), sort_keys=True)
+        t.store.conn.execute("UPDATE proposals SET state = ?", (old,))
+        if written is None:
+            t.store.conn.execute("DELETE FROM meta WHERE key = 'projections'")
+        else:
+            t.store.conn.execute("UPDATE meta SET value = ? WHERE key = 'projections'", (written,))
+        assert t.store.projection_differences() == ["proposals: row of 'p' disagrees with a fresh replay"]
+    with Tracker(db_path) as t:
+        assert t.store.projection_differences() == []
+        assert t.store.conn.execute("SELECT value FROM meta WHERE key = 'projections'").fetchone()[0] == "2"

@@ -8,7 +8,6 @@ and the tests). New projections register in ``PROJECTIONS``.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
@@ -66,7 +65,7 @@ class Current:
         if not live:
             return None
         s = fold(proposal, live)
-        state = json.dumps(s, sort_keys=True, ensure_ascii=False)
+        state = codec.canonical(s)
         last_seq = max(r.seq for r in records)
         return (proposal, s["status"], len(records), int(s["disputed"]), s["proposer"], last_seq, state)
 

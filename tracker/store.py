@@ -36,6 +36,11 @@ GENESIS = "0" * 64
 APP_ID = "tracker"
 _CHUNK = 500
 _REFRESH_GROUP = 256
+PROJECTIONS_FORMAT = "2"
+"""The stored form of the projections; a file written in another is rebuilt on open.
+
+1: the first (issue 4); 2: ``proposals.state`` written compact (``codec.canonical``).
+"""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -184,6 +189,7 @@ class Store:
             if app is None or app[0] != APP_ID:
                 raise StoreError(f"{self.path} is an SQLite database but not a tracker database")
             self._build_missing_projections(tables)
+            self._refresh_projection_format()
             self._create_projections()
             self._create_views()
             return
@@ -193,7 +199,7 @@ class Store:
             self.conn.executescript(
                 f"BEGIN IMMEDIATE; {SCHEMA} "
                 f"INSERT OR IGNORE INTO meta VALUES ('app', '{APP_ID}'), "
-                f"('schema', '{SCHEMA_VERSION}'); COMMIT;"
+                f"('schema', '{SCHEMA_VERSION}'), ('projections', '{PROJECTIONS_FORMAT}'); COMMIT;"
             )
         finally:
             if self.conn.in_transaction:
@@ -230,6 +236,24 @@ class Store:
             except BaseException:
                 self.conn.execute("ROLLBACK")
                 raise
+
+    def _refresh_projection_format(self) -> None:
+        """Rebuild every projection if the file's were written in another format (see ``PROJECTIONS_FORMAT``)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'projections'").fetchone()
+        if row is not None and row[0] == PROJECTIONS_FORMAT:
+            return
+        self._begin()
+        try:
+            self._create_projections()
+            from tracker.projections import PROJECTIONS
+
+            for projection in PROJECTIONS:
+                projection.rebuild(self)
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('projections', ?)", (PROJECTIONS_FORMAT,))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
 
     def _create_views(self) -> None:
         for statement in VIEWS:
