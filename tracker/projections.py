@@ -9,13 +9,13 @@ and the tests). New projections register in ``PROJECTIONS``.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from tracker import codec
 from tracker.intervals import AXES, Axis, Interval, intervals
 from tracker.plainfold import Plain, effective, fold
-from tracker.readable import Readable
+from tracker.readable import Readable, Rows
 
 if TYPE_CHECKING:
     from tracker.store import Store
@@ -33,8 +33,18 @@ class Projection(Protocol):
     def refresh(self, store: Store, proposals: Iterable[str]) -> None:
         """Re-derive the rows of these proposals (called inside the append transaction)."""
 
-    def rebuild(self, store: Store) -> None:
-        """Empty the tables and derive them again from the whole log."""
+    def derive(self, proposal: str, records: Sequence[Plain], before: Rows) -> Rows:
+        """Every row of one proposal from its whole stream, by table (pure: no I/O, runs in workers).
+
+        ``before`` holds the rows already derived for this proposal by the projections listed earlier
+        in ``PROJECTIONS``.
+        """
+
+    def insert(self, conn: sqlite3.Connection, rows: Rows) -> None:
+        """Write rows made by ``derive``."""
+
+    def clear(self, conn: sqlite3.Connection) -> None:
+        """Empty the tables (``Store.rebuild`` then inserts what ``derive`` makes of every stream)."""
 
     def differences(self, store: Store) -> list[str]:
         """How the tables differ from a fresh replay of the log (empty if they agree)."""
@@ -77,13 +87,18 @@ class Current:
             if row is not None:
                 store.conn.execute("INSERT INTO proposals VALUES (?, ?, ?, ?, ?, ?, ?)", row)
 
-    def rebuild(self, store: Store) -> None:
-        """Derive every row again."""
-        store.conn.execute("DELETE FROM proposals")
-        for proposal, records in store.plain_streams():
-            row = self._row(proposal, records)
-            if row is not None:
-                store.conn.execute("INSERT INTO proposals VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+    def derive(self, proposal: str, records: Sequence[Plain], before: Rows) -> Rows:
+        """The proposal's one row (none if every event was retracted)."""
+        row = self._row(proposal, list(records))
+        return {"proposals": [row] if row is not None else []}
+
+    def insert(self, conn: sqlite3.Connection, rows: Rows) -> None:
+        """Write the rows."""
+        conn.executemany("INSERT INTO proposals VALUES (?, ?, ?, ?, ?, ?, ?)", rows["proposals"])
+
+    def clear(self, conn: sqlite3.Connection) -> None:
+        """Empty the table."""
+        conn.execute("DELETE FROM proposals")
 
     def differences(self, store: Store) -> list[str]:
         """Rows that disagree with a fresh replay."""
@@ -176,13 +191,23 @@ class ValidTime:
                 conn.execute("UPDATE intervals SET valid_to = ? WHERE rowid = ?", (cut, across[0]))
         self._write(conn, pieces)
 
-    def rebuild(self, store: Store) -> None:
-        """Derive every row again, one stream at a time."""
-        store.conn.execute("DELETE FROM intervals")
-        store.conn.execute("DELETE FROM interval_streams")
-        for proposal, records in store.plain_streams():
-            self._write(store.conn, intervals(proposal, records))
-            store.conn.execute("INSERT INTO interval_streams VALUES (?, ?)", (proposal, max(r.seq for r in records)))
+    def derive(self, proposal: str, records: Sequence[Plain], before: Rows) -> Rows:
+        """Every piece of the proposal on every axis, and its last seq folded."""
+        pieces = [
+            (p.axis, p.proposal, p.valid_from, p.valid_to, p.status, _ids_json(p.uncertain), p.state)
+            for p in intervals(proposal, records)
+        ]
+        return {"intervals": pieces, "interval_streams": [(proposal, max(r.seq for r in records))]}
+
+    def insert(self, conn: sqlite3.Connection, rows: Rows) -> None:
+        """Write the rows."""
+        conn.executemany("INSERT INTO intervals VALUES (?, ?, ?, ?, ?, ?, ?)", rows["intervals"])
+        conn.executemany("INSERT INTO interval_streams VALUES (?, ?)", rows["interval_streams"])
+
+    def clear(self, conn: sqlite3.Connection) -> None:
+        """Empty the tables."""
+        conn.execute("DELETE FROM intervals")
+        conn.execute("DELETE FROM interval_streams")
 
     def differences(self, store: Store) -> list[str]:
         """Proposals whose stored pieces disagree with a fresh computation."""

@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from tracker import codec
 from tracker.dates import MAX_DAY, bounds
 from tracker.errors import InputError
 from tracker.events import Amended, Retracted
@@ -104,19 +105,25 @@ def source_rows(records: Iterable[Recorded]) -> list[dict[str, Any]]:
 
 
 def _segments_from_intervals(store: Store, proposal: str) -> list[tuple[Any, ...]]:
-    """Status segments: the 'on'-axis intervals, with neighbours of equal status and uncertainty merged."""
+    """Status segments from the stored 'on'-axis pieces of the interval projection."""
     sql = (
         "SELECT valid_from, valid_to, status, uncertain FROM intervals "
         "WHERE axis = 'on' AND proposal = ? ORDER BY valid_from"
     )
+    return merge_segments(proposal, store.conn.execute(sql, (proposal,)))
+
+
+def merge_segments(proposal: str, pieces: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Status segments: 'on'-axis pieces (valid_from, valid_to, status, uncertain JSON) in order,
+    with neighbours of equal status and uncertainty merged."""
     merged: list[list[Any]] = []
-    for valid_from, valid_to, status, uncertain in store.conn.execute(sql, (proposal,)):
+    for valid_from, valid_to, status, uncertain in pieces:
         if valid_from >= MAX_DAY:  # the sentinel of open ends: a segment never starts there (as in segments.py)
             if merged:
                 merged[-1][2] = None
             continue
         valid_to = None if valid_to is not None and valid_to >= MAX_DAY else valid_to
-        ids = json.loads(uncertain)
+        ids = codec.loads(uncertain)
         last = merged[-1] if merged else None
         if last is not None and last[2] == valid_from and last[3] == status and last[4] == ids:
             last[2] = valid_to
@@ -205,23 +212,34 @@ class Readable:
             for table in self.tables:
                 store.conn.execute(f"DELETE FROM {table} WHERE proposal = ?", (proposal,))
             rows = derive_plain(proposal, records, segments)
+        self.insert(store.conn, rows)
+
+    def derive(self, proposal: str, records: Sequence[Plain], before: Rows) -> Rows:
+        """Every row of the proposal; the segments from the 'on'-axis pieces derived just before."""
+        on = sorted(row[2:6] for row in before["intervals"] if row[0] == "on")
+        return derive_plain(proposal, records, merge_segments(proposal, on))
+
+    def insert(self, conn: sqlite3.Connection, rows: Rows) -> None:
+        """Write the rows (the triggers index them)."""
         for table, table_rows in rows.items():
             if table_rows:
                 marks = ",".join("?" * len(table_rows[0]))
-                store.conn.executemany(f"INSERT INTO {table} VALUES ({marks})", table_rows)
+                conn.executemany(f"INSERT INTO {table} VALUES ({marks})", table_rows)
+
+    def clear(self, conn: sqlite3.Connection) -> None:
+        """Empty the tables; the full-text indexes are dropped and made anew (faster than row by row)."""
+        for name in ("notes_ai", "notes_ad", "sources_ai", "sources_ad"):
+            conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+        for index in ("notes_fts", "sources_fts"):
+            conn.execute(f"DROP TABLE IF EXISTS {index}")
+        for table in self.tables:
+            conn.execute(f"DELETE FROM {table}")
+        self.create(conn)
 
     def refresh(self, store: Store, proposals: Iterable[str]) -> None:
         """Re-derive the rows of the touched proposals (the triggers keep the indexes in step)."""
         for proposal in proposals:
             self._write(store, proposal)
-
-    def rebuild(self, store: Store) -> None:
-        """Derive every row again and rebuild both full-text indexes."""
-        for table in self.tables:
-            store.conn.execute(f"DELETE FROM {table}")
-        self.refresh(store, store.proposals())
-        for index in ("notes_fts", "sources_fts"):
-            store.conn.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
 
     def differences(self, store: Store) -> list[str]:
         """Rows that disagree with a fresh derivation, and indexes that disagree with their tables."""

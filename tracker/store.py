@@ -22,15 +22,18 @@ from typing import TYPE_CHECKING
 from tracker import clock
 from tracker.backup import Entry
 from tracker.errors import ConflictError, Interrupted, StoreError, TrackerError
-from tracker.events import SCHEMA_VERSION, Event, Retracted, event_body
+from tracker.events import SCHEMA_VERSION, Event, Retracted
 from tracker.plainfold import Plain
 from tracker.replay import Recorded
 from tracker.sqlite_faults import begin_immediate, default_busy_timeout, read_timeout, retry_busy, store_error
 from tracker.upcast import load
 from tracker.validate import Known, Line, decide
+from tracker.workers import Raw, derive_streams, plain
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from tracker.projections import Projection
 
 GENESIS = "0" * 64
 APP_ID = "tracker"
@@ -225,17 +228,18 @@ class Store:
         """On a file made before a projection existed, create and fill its tables in one transaction."""
         from tracker.projections import PROJECTIONS
 
-        for projection in PROJECTIONS:
-            if set(projection.tables) <= tables:
-                continue
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
+        missing = [p for p in PROJECTIONS if not set(p.tables) <= tables]
+        if not missing:
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for projection in missing:
                 projection.create(self.conn)
-                projection.rebuild(self)
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
+            self._derive_all(missing)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
 
     def _refresh_projection_format(self) -> None:
         """Rebuild every projection if the file's were written in another format (see ``PROJECTIONS_FORMAT``)."""
@@ -245,10 +249,7 @@ class Store:
         self._begin()
         try:
             self._create_projections()
-            from tracker.projections import PROJECTIONS
-
-            for projection in PROJECTIONS:
-                projection.rebuild(self)
+            self._derive_all()
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('projections', ?)", (PROJECTIONS_FORMAT,))
             self.conn.execute("COMMIT")
         except BaseException:
@@ -261,15 +262,23 @@ class Store:
 
     def rebuild(self) -> None:
         """Recreate every projection from the log, in one transaction."""
-        from tracker.projections import PROJECTIONS
-
         self._begin()
         try:
-            for projection in PROJECTIONS:
-                projection.rebuild(self)
+            self._derive_all()
             self.conn.execute("COMMIT")
         except BaseException as exc:
             raise self._abort(exc, self.head()[0]) from None
+
+    def _derive_all(self, only: Sequence[Projection] | None = None) -> None:
+        """Empty the projections (``only`` these) and derive them from every stream of the log."""
+        from tracker.projections import PROJECTIONS
+
+        chosen = [(i, p) for i, p in enumerate(PROJECTIONS) if only is None or p in only]
+        for _, projection in chosen:
+            projection.clear(self.conn)
+        for rows in derive_streams(self._streams(), self.count()):
+            for i, projection in chosen:
+                projection.insert(self.conn, rows[i])
 
     def projection_differences(self) -> list[str]:
         """How the projections differ from a fresh replay of the log (empty when they agree)."""
@@ -343,7 +352,7 @@ class Store:
         if cache is not None and proposal in cache:
             return cache[proposal]
         sql = "SELECT seq, recorded_at, body, schema_version FROM events WHERE proposal = ? ORDER BY seq"
-        records = [_plain(*row) for row in self.conn.execute(sql, (proposal,))]
+        records = [plain(*row) for row in self.conn.execute(sql, (proposal,))]
         if cache is not None:
             cache[proposal] = records
         return records
@@ -351,24 +360,25 @@ class Store:
     def plain_streams(self) -> Iterator[tuple[str, list[Plain]]]:
         """Every proposal's stream as plain dicts, one list at a time (for rebuild and verify)."""
         for proposal, stream in self._streams():
-            yield proposal, [_plain(*row) for row in stream]
+            yield proposal, [plain(*row) for row in stream]
 
-    def _streams(self) -> Iterator[tuple[str, list[tuple[int, str, str, int]]]]:
+    def _streams(self) -> Iterator[tuple[str, list[Raw]]]:
         rows = self.conn.execute(
             "SELECT proposal, seq, recorded_at, body, schema_version FROM events ORDER BY proposal, version"
         )
-        proposal: str | None = None
-        stream: list[tuple[int, str, str, int]] = []
-        for name, seq, recorded_at, body, version in rows:
-            if name != proposal:
-                if stream:
-                    assert proposal is not None
-                    yield proposal, stream
-                proposal, stream = name, []
-            stream.append((seq, recorded_at, body, version))
-        if stream:
-            assert proposal is not None
-            yield proposal, stream
+        return _group(rows)
+
+    def _streams_of(self, proposals: Sequence[str]) -> Iterator[tuple[str, list[Raw]]]:
+        """The streams of these proposals (sorted), read a group at a time."""
+        for start in range(0, len(proposals), _REFRESH_GROUP):
+            group = proposals[start : start + _REFRESH_GROUP]
+            marks = ",".join("?" * len(group))
+            rows = self.conn.execute(
+                "SELECT proposal, seq, recorded_at, body, schema_version FROM events "
+                f"WHERE proposal IN ({marks}) ORDER BY proposal, version",
+                group,
+            )
+            yield from _group(rows)
 
     def proposals(self) -> list[str]:
         """Every proposal slug in the log, sorted."""
@@ -483,14 +493,27 @@ class Store:
             raise self._abort(exc, base_seq) from None
 
     def _refresh_projections(self, proposals: set[str], *, after_seq: int | None = None) -> None:
-        """Refresh every projection for these proposals; ``after_seq``: the events after it are the new ones."""
+        """Refresh every projection for these proposals; ``after_seq``: the events after it are the new ones.
+
+        A proposal whose whole stream is new (an import of new proposals, a restore) is derived
+        from nothing, in worker processes when there are many events (``workers``); the others are
+        refreshed from what the batch can change.
+        """
         from tracker.projections import PROJECTIONS
 
+        fresh: list[str] = []
+        if after_seq is not None:
+            firsts = self.conn.execute("SELECT proposal FROM events WHERE seq > ? AND version = 1", (after_seq,))
+            fresh = sorted(p for (p,) in firsts)
+        if fresh:
+            events = self.conn.execute("SELECT count(*) FROM events WHERE seq > ?", (after_seq,)).fetchone()[0]
+            for rows in derive_streams(self._streams_of(fresh), events):
+                for projection, derived in zip(PROJECTIONS, rows, strict=True):
+                    projection.insert(self.conn, derived)
         self.refresh_after_seq = after_seq
-
         # A group of proposals at a time, so that every projection reads each stream once
         # (``plain_records`` keeps the group's streams) and memory stays flat.
-        ordered = sorted(proposals)
+        ordered = sorted(proposals.difference(fresh))
         try:
             for start in range(0, len(ordered), _REFRESH_GROUP):
                 group = ordered[start : start + _REFRESH_GROUP]
@@ -606,11 +629,20 @@ def _load(body: str, version: int) -> Event:
     return load(body, version)
 
 
-def _plain(seq: int, recorded_at: str, body: str, version: int) -> Plain:
-    """A stored body as a plain record; older schema versions go through the upcasters first."""
-    if version == SCHEMA_VERSION:
-        return Plain.decode(seq, recorded_at, body)
-    return Plain.decode(seq, recorded_at, event_body(load(body, version)))
+def _group(rows: Iterable[tuple[str, int, str, str, int]]) -> Iterator[tuple[str, list[Raw]]]:
+    """Rows (proposal, seq, recorded_at, body, schema_version) sorted by proposal, as streams."""
+    proposal: str | None = None
+    stream: list[Raw] = []
+    for name, seq, recorded_at, body, version in rows:
+        if name != proposal:
+            if stream:
+                assert proposal is not None
+                yield proposal, stream
+            proposal, stream = name, []
+        stream.append((seq, recorded_at, body, version))
+    if stream:
+        assert proposal is not None
+        yield proposal, stream
 
 
 def _row(

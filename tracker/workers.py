@@ -1,0 +1,104 @@
+"""Deriving the projections of whole streams, in worker processes when there are many.
+
+A rebuild, and an import that brings new proposals, derive every row of each such stream
+from nothing (``Projection.derive``, pure). That is CPU work on independent streams, so on
+a large batch it runs in a pool of processes (one per core) while this process reads the
+next streams and writes the rows already derived; results come back in order and a
+bounded number of tasks is in flight, so memory stays flat. Small batches, and machines
+with one core, derive in this process. ``TRACKER_WORKERS`` sets the pool's size (``1``:
+never a pool).
+
+The workers never touch the database: they get the stored rows of a stream (seq,
+recorded_at, body, schema_version) and return plain tuples.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from tracker.events import SCHEMA_VERSION, event_body
+from tracker.plainfold import Plain
+from tracker.readable import Rows
+from tracker.upcast import load
+
+Raw = tuple[int, str, str, int]
+"""A stored row of a stream: seq, recorded_at, body, schema_version."""
+
+PARALLEL_FROM = 20_000
+"""Fewer events than this are derived in this process (a pool costs ~50 ms to start)."""
+_TASK_EVENTS = 2_000  # events per task: big enough to amortise pickling, small enough to balance
+_IN_FLIGHT = 3  # tasks queued per worker
+
+
+def plain(seq: int, recorded_at: str, body: str, version: int) -> Plain:
+    """A stored body as a plain record; older schema versions go through the upcasters first."""
+    if version == SCHEMA_VERSION:
+        return Plain.decode(seq, recorded_at, body)
+    return Plain.decode(seq, recorded_at, event_body(load(body, version)))
+
+
+def derive_stream(proposal: str, raw: Sequence[Raw]) -> list[Rows]:
+    """Every projection's rows for one whole stream, in the order of ``PROJECTIONS``."""
+    from tracker.projections import PROJECTIONS
+
+    records = [plain(*row) for row in raw]
+    out: list[Rows] = []
+    before: Rows = {}
+    for projection in PROJECTIONS:
+        rows = projection.derive(proposal, records, before)
+        before = {**before, **rows}
+        out.append(rows)
+    return out
+
+
+def _derive_task(task: list[tuple[str, list[Raw]]]) -> list[list[Rows]]:
+    # Short-lived objects, no cycles: the collector walking them would cost ~30%.
+    gc.disable()
+    return [derive_stream(proposal, raw) for proposal, raw in task]
+
+
+def workers() -> int:
+    """The pool's size: ``TRACKER_WORKERS`` if set, else the number of cores."""
+    setting = os.environ.get("TRACKER_WORKERS", "").strip()
+    if setting.isdigit() and int(setting) > 0:
+        return int(setting)
+    return os.cpu_count() or 1
+
+
+def derive_streams(streams: Iterable[tuple[str, list[Raw]]], events: int) -> Iterator[list[Rows]]:
+    """``derive_stream`` of each stream, in order; in a pool when ``events`` (their total) is large."""
+    size = workers()
+    if size <= 1 or events < PARALLEL_FROM:
+        for proposal, raw in streams:
+            yield derive_stream(proposal, raw)
+        return
+    # fork: the workers start in milliseconds and never use the parent's SQLite connection
+    # (they only run _derive_task and leave through os._exit, so it is not even closed there).
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(size, mp_context=context) as pool:
+        pending: deque[Future[list[list[Rows]]]] = deque()
+        for task in _tasks(streams):
+            pending.append(pool.submit(_derive_task, task))
+            if len(pending) >= size * _IN_FLIGHT:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _tasks(streams: Iterable[tuple[str, list[Raw]]]) -> Iterator[list[tuple[str, list[Raw]]]]:
+    task: list[tuple[str, list[Raw]]] = []
+    count = 0
+    for proposal, raw in streams:
+        task.append((proposal, raw))
+        count += len(raw)
+        if count >= _TASK_EVENTS:
+            yield task
+            task, count = [], 0
+    if task:
+        yield task
