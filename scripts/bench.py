@@ -35,12 +35,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic  # noqa: E402
 
+from tracker import workers  # noqa: E402
 from tracker.api import Tracker  # noqa: E402
 from tracker.projections import lookup  # noqa: E402
 from tracker.store import COLUMNS, GENESIS, row_hash  # noqa: E402
 
 PER_PROPOSAL = 100
 VERIFY_PROJECTIONS_UP_TO = 200_000
+SERIAL_IMPORT_UP_TO = 200_000
 BIG = 1000
 RAW_SCHEMA = """CREATE TABLE events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, proposal TEXT NOT NULL,
     version INTEGER NOT NULL, type TEXT NOT NULL, actor TEXT NOT NULL, occurred TEXT NOT NULL,
@@ -175,11 +177,20 @@ def bench_size(total: int, workdir: Path) -> dict[str, Any]:
     n = synthetic.write(log, proposals, PER_PROPOSAL, seed=7, big=BIG)
     out: dict[str, Any] = {"events": n, "proposals": proposals + 1}
     gc.collect()
+    if n <= SERIAL_IMPORT_UP_TO:  # the same import in this process alone, for the pool's gain
+        os.environ["TRACKER_WORKERS"] = "1"
+        try:
+            with Tracker(workdir / "serial.db") as t:
+                out["import_serial_per_s"] = n / timed(lambda: t.import_file(log))
+        finally:
+            del os.environ["TRACKER_WORKERS"]
+            gc.collect()
     db = workdir / "ours.db"
     with Tracker(db) as t:
         out["import_s"] = timed(lambda: t.import_file(log))
         out["import_per_s"] = n / out["import_s"]
         out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        out["peak_rss_worker_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         conn = t.store.conn
         out["raw_insert_noindex_per_s"] = raw_insert(conn, workdir / "raw0.db", ())
         out["raw_insert_per_s"] = raw_insert(conn, workdir / "raw1.db", RAW_INDEXES)
@@ -251,7 +262,9 @@ def _machine() -> str:
     cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?")
     cores = os.cpu_count()
     python = platform.python_version()
-    return f"{platform.machine()} {cpu}, {cores} cores, Python {python}, SQLite {sqlite3.sqlite_version}"
+    pool = workers.workers()
+    sqlite = sqlite3.sqlite_version
+    return f"{platform.machine()} {cpu}, {cores} cores ({pool} workers), Python {python}, SQLite {sqlite}"
 
 
 def main() -> None:
@@ -280,10 +293,12 @@ def main() -> None:
 ROWS: list[tuple[str, str, str]] = [
     # (label, key, target at 1M)
     ("import, events/s (validation, dates, hashing, indexes, projections)", "import_per_s", ">= 40,000"),
+    ("import in one process (TRACKER_WORKERS=1), events/s", "import_serial_per_s", ""),
     ("raw executemany, rows/s, no secondary index", "raw_insert_noindex_per_s", ""),
     ("raw executemany, rows/s, id + stream indexes", "raw_insert_per_s", ""),
     ("import / raw executemany (same indexes)", "ratio_import_raw", ">= 0.5"),
     ("peak RSS of the process after import, MB", "peak_rss_mb", "<= 300"),
+    ("peak RSS of the largest worker process, MB", "peak_rss_worker_mb", ""),
     ("one durable append via the API, projections updated, ms", "durable_append_ms", "<= 5"),
     ("raw durable single-row insert + commit, ms", "raw_durable_append_ms", ""),
     ("status of one proposal, --on, ms", "one_on_ms", "<= 2, flat"),
@@ -331,14 +346,26 @@ def _fmt(value: Any) -> str:
     return f"{value:.2f}" if value < 10 else f"{value:.1f}"
 
 
+def verdict(target: str, value: Any) -> str:
+    """'met' or 'MISSED' for a target such as '>= 40,000' or '<= 2, flat'; empty without one."""
+    if not target or not isinstance(value, int | float):
+        return ""
+    op, number = target.split()[:2]
+    limit = float(number.rstrip(",").replace(",", ""))
+    ok = value >= limit if op == ">=" else value <= limit
+    return "met" if ok else "MISSED"
+
+
 def markdown(saved: dict[str, Any]) -> str:
     """The results as a markdown table, one column per size."""
     runs = sorted(saved["runs"].items(), key=lambda kv: int(kv[0]))
     derived = [(size, _derived(run)) for size, run in runs]
-    head = "| measure | " + " | ".join(f"{int(run['events']):,} events" for _, run in derived) + " | target at 1M |"
-    lines = [head, "|" + "---|" * (len(derived) + 2)]
+    sizes = " | ".join(f"{int(run['events']):,} events" for _, run in derived)
+    head = f"| measure | {sizes} | target at 1M | verdict (largest size) |"
+    lines = [head, "|" + "---|" * (len(derived) + 3)]
     for label, key, target in ROWS:
-        lines.append(f"| {label} | " + " | ".join(_fmt(run.get(key)) for _, run in derived) + f" | {target} |")
+        cells = " | ".join(_fmt(run.get(key)) for _, run in derived)
+        lines.append(f"| {label} | {cells} | {target} | {verdict(target, derived[-1][1].get(key))} |")
     notes = [f"- {size}: {run['eventsourcing']}" for size, run in runs if isinstance(run.get("eventsourcing"), str)]
     return "\n".join(lines + notes)
 
