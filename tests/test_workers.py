@@ -99,3 +99,24 @@ def test_tracker_workers_sets_the_pool_size(
 ) -> None:
     monkeypatch.setenv("TRACKER_WORKERS", setting)
     assert workers.workers() == (expected if expected is not None else (workers.os.cpu_count() or 1))
+
+
+def test_a_killed_worker_is_one_error_and_nothing_is_written(
+    tmp_path: Path, log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.errors import StoreError
+
+    monkeypatch.setenv("TRACKER_WORKERS", "2")
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(workers, "_derive_task", _die)  # forked workers inherit the patch
+    with Tracker(tmp_path / "t.db") as t:
+        with pytest.raises(StoreError, match="worker process .* died; nothing was written"):
+            t.import_file(log)
+        assert t.store.count() == 0
+        assert t.store.conn.execute("SELECT count(*) FROM intervals").fetchone()[0] == 0
+
+
+def _die(task: object) -> None:
+    import os
+
+    os._exit(1)

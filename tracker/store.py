@@ -595,7 +595,7 @@ class Store:
                     self._restore_chunk(chunk, known, versions, ids)
                     chunk = []
             self._restore_chunk(chunk, known, versions, ids)
-            self._refresh_projections(set(versions))
+            self._refresh_projections(set(versions), after_seq=0)  # every stream is new
             seq, digest = self.head()
             self.conn.execute("COMMIT")
             return AppendResult(len(ids), 0, seq, digest, tuple(ids))

@@ -20,7 +20,9 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
+from tracker.errors import StoreError
 from tracker.events import SCHEMA_VERSION, event_body
 from tracker.plainfold import Plain
 from tracker.readable import Rows
@@ -83,12 +85,19 @@ def derive_streams(streams: Iterable[tuple[str, list[Raw]]], events: int) -> Ite
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(size, mp_context=context) as pool:
         pending: deque[Future[list[list[Rows]]]] = deque()
-        for task in _tasks(streams):
-            pending.append(pool.submit(_derive_task, task))
-            if len(pending) >= size * _IN_FLIGHT:
+        try:
+            for task in _tasks(streams):
+                pending.append(pool.submit(_derive_task, task))
+                if len(pending) >= size * _IN_FLIGHT:
+                    yield from pending.popleft().result()
+            while pending:
                 yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+        except BrokenProcessPool:
+            # a worker was killed (out of memory, a signal); the caller's transaction rolls back
+            raise StoreError("a worker process deriving the projections died; nothing was written") from None
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def _tasks(streams: Iterable[tuple[str, list[Raw]]]) -> Iterator[list[tuple[str, list[Raw]]]]:
