@@ -6,6 +6,11 @@ median and p90 wall time next to two baselines measured in the same run, interle
 noise on a shared machine hits all three alike: ``python -c pass`` (the interpreter's floor)
 and ``python -c "import sqlite3, json"`` (the floor of any answer read from SQLite).
 
+Modules run from bytecode, as from an installed wheel: the runs write and read it under a
+temporary ``PYTHONPYCACHEPREFIX`` (this machine sets ``PYTHONDONTWRITEBYTECODE=1``, so an
+editable checkout would otherwise recompile every module of ours at each start);
+``--as-is`` keeps the environment untouched.
+
     python scripts/bench_cli.py            # 20 runs each
     python scripts/bench_cli.py --runs 50 --json
 """
@@ -42,7 +47,7 @@ def _summary(times: list[float]) -> dict[str, float]:
     return {"median_ms": statistics.median(ordered), "p90_ms": ordered[int(0.9 * (len(ordered) - 1) + 0.5)]}
 
 
-def measure(runs: int = 20) -> dict[str, dict[str, float]]:
+def measure(runs: int = 20, *, compiled: bool = True) -> dict[str, dict[str, float]]:
     """Median and p90 wall ms of the status command and of the two baselines, ``runs`` times each."""
     commands = {
         "tracker status --on D": [_script(), "status", "--on", DAY],
@@ -52,6 +57,9 @@ def measure(runs: int = 20) -> dict[str, dict[str, float]]:
     with tempfile.TemporaryDirectory() as home:
         env = {k: v for k, v in os.environ.items() if k not in ("TRACKER_DB", "XDG_DATA_HOME")}
         env["HOME"] = home
+        if compiled:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(Path(home) / "pycache")
         for argv in commands.values():  # warm-up: seeds the default database, warms the page cache
             _wall_ms(argv, env)
         times: dict[str, list[float]] = {name: [] for name in commands}
@@ -65,8 +73,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--json", action="store_true", help="Print the results as JSON.")
+    parser.add_argument("--as-is", action="store_true", help="Keep the bytecode settings of the environment.")
     args = parser.parse_args()
-    results = measure(args.runs)
+    results = measure(args.runs, compiled=not args.as_is)
     if args.json:
         print(json.dumps(results, indent=2))
         return

@@ -543,5 +543,5 @@ def rebuild(db: DbOption = None) -> None:
 
 
 def main() -> None:
-    """Entry point of the ``tracker`` script."""
+    """Run the typer app: the ``tracker`` script (``quickstatus.main``) calls it when its quick path declines."""
     app()

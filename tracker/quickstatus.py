@@ -136,13 +136,16 @@ def parse(argv: Sequence[str]) -> dict[str, Any]:
 def question(opts: Mapping[str, Any]) -> Question:
     """Normalise the cut-offs; any malformed one declines (the typer path names the option)."""
     try:
-        return Question(
+        q = Question(
             day(opts["on"]) if "on" in opts else None,
             day(opts["known_by"]) if "known_by" in opts else None,
             instant(opts["as_recorded"]) if "as_recorded" in opts else None,
         )
     except ValueError:  # DateError, InputError: both reported by the typer path
         raise Declined from None
+    if sum(cut is not None for cut in q) > 1:  # two or three axes: a replay of each stream, in Tracker.status
+        raise Declined
+    return q
 
 
 def database(opts: Mapping[str, Any]) -> Path:
@@ -186,9 +189,7 @@ def read(conn: sqlite3.Connection, opts: Mapping[str, Any], q: Question) -> str:
         if found is None:  # the typer path says so
             raise Declined
     asked = [(axis, cut) for axis, cut in zip(Question._fields, q, strict=True) if cut is not None]
-    if len(asked) > 1:  # two or three axes: a replay of each stream, in the typer path
-        raise Declined
-    axis, cut = asked[0] if asked else ("as_recorded", END_OF_TIME)
+    axis, cut = asked[0] if asked else ("as_recorded", END_OF_TIME)  # one axis at most (see question)
     answers = lookup(conn, axis, cut, proposal)
     versions = None
     if opts.get("versions", True):
