@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import itertools
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from hypothesis import strategies as st
 from tracker import cli, quickstatus
 from tracker.api import Tracker
 from tracker.projections import END_OF_TIME
+from tracker.store import PROJECTIONS_FORMAT
 
 ROOT = Path(__file__).resolve().parents[1]
 Outcome = tuple[object, bytes, bytes]
@@ -233,6 +235,27 @@ def test_any_arguments_same_bytes_or_declined(corpus_db: Path, tokens: list[str]
 
 def test_constants_agree_with_the_projection() -> None:
     assert quickstatus.END_OF_TIME == END_OF_TIME
+    assert quickstatus.PROJECTIONS_FORMAT == PROJECTIONS_FORMAT
+
+
+def test_a_file_the_store_would_rebuild_or_extend_is_left_to_it(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with Tracker(path) as t:
+        t.load_corpus()
+    argv = ["status", "--on", "2024-02-14", "--db", str(path)]
+    assert quick(argv) is not None
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'projections'")  # an older projection format
+    conn.close()
+    assert quick(argv) is None
+    assert run(cli.main, argv)[0] == 0  # the store rebuilds the projections on open ...
+    assert same(argv)  # ... and the quick path answers again
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TABLE interval_streams")  # a file from before the intervals projection
+    conn.close()
+    assert quick(argv) is None
+    assert run(cli.main, argv)[0] == 0
+    assert same(argv)
 
 
 # A status answer must not pull these in: they are what made the script slow to start.

@@ -35,6 +35,8 @@ from tracker.sqlite_faults import default_busy_timeout, read_timeout
 
 END_OF_TIME = "~"
 """The cut-off of a question with no axis (``projections.END_OF_TIME``)."""
+PROJECTIONS_FORMAT = "2"
+"""``store.PROJECTIONS_FORMAT``: a file of another format is rebuilt when the store opens it."""
 
 VALUED = {"--on": "on", "--known-by": "known_by", "--as-recorded": "as_recorded", "--db": "db"}
 FLAGS = {"--json": ("json", True), "--versions": ("versions", True), "--no-versions": ("versions", False)}
@@ -181,7 +183,8 @@ def read(conn: sqlite3.Connection, opts: Mapping[str, Any], q: Question) -> str:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not NEEDED_TABLES <= tables:  # an older file: opening it in the Store adds the projections
         raise Declined
-    if conn.execute("SELECT value FROM meta WHERE key = 'app'").fetchone() != ("tracker",):
+    meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('app', 'projections')").fetchall())
+    if meta != {"app": "tracker", "projections": PROJECTIONS_FORMAT}:  # not ours, or to be rebuilt first
         raise Declined
     proposal = opts.get("proposal")
     if proposal is not None:
