@@ -33,6 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_cli  # noqa: E402
 import synthetic  # noqa: E402
 
 from tracker import workers  # noqa: E402
@@ -258,6 +259,11 @@ def verify_chain(t: Tracker) -> None:
         prev = str(digest)
 
 
+def cli_startup() -> dict[str, float]:
+    """``tracker status --on D`` on the bundled corpus as a whole process (see scripts/bench_cli.py)."""
+    return {"cli_status_ms": bench_cli.measure()["tracker status --on D"]["median_ms"]}
+
+
 def _machine() -> str:
     cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?")
     cores = os.cpu_count()
@@ -277,10 +283,12 @@ def main() -> None:
         print(markdown(json.loads(args.markdown.read_text())))
         return
     saved = json.loads(args.out.read_text()) if args.out.exists() else {"runs": {}}
+    startup = cli_startup()  # independent of the size: measured once, reported in every column
     for size in [int(s) for s in args.sizes.split(",")]:
         with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
             result = bench_size(size, Path(tmp))
         result.update(
+            startup,
             machine=_machine(),
             date=datetime.now(UTC).isoformat(timespec="seconds"),
             command=" ".join(sys.argv),
@@ -317,6 +325,7 @@ ROWS: list[tuple[str, str, str]] = [
     ("raw scan of the table, rows/s", "raw_scan_per_s", ""),
     ("raw scan with json.loads, rows/s", "raw_scan_json_per_s", ""),
     ("database bytes per event", "bytes_per_event", ""),
+    ("tracker status --on D on the bundled corpus, whole process, ms", "cli_status_ms", "<= 250"),
     ("eventsourcing: append, events/s", "es_append_per_s", ""),
     ("import / eventsourcing append", "ratio_import_es", ">= 2"),
     ("eventsourcing: one-event save, ms", "es_one_event_save_ms", ""),

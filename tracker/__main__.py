@@ -1,5 +1,5 @@
 """``python -m tracker``."""
 
-from tracker.cli import main
+from tracker.quickstatus import main
 
 main()

@@ -9,41 +9,31 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from tracker import audit as audit_module
-from tracker.backup import is_export, read_export
 from tracker.clock import instant
 from tracker.corpus import corpus_files
 from tracker.dates import DateError, day
-from tracker.diff import FIELDS, Axis, Diff
-from tracker.diff import diff as diff_log
 from tracker.errors import InputError, NotFoundError, TrackerError
 from tracker.events import Event, event_body
 from tracker.intervals import decode_state
+from tracker.location import ENV_DB as ENV_DB
+from tracker.location import default_db_path as default_db_path
 from tracker.plainfold import answer_one as plain_answer
 from tracker.plainfold import effective as plain_effective
 from tracker.projections import END_OF_TIME, lookup
-from tracker.provenance import Provenance, provenance
 from tracker.replay import Answer, Question, Recorded, effective, steps
 from tracker.state import ProposalState, Transition, Value
 from tracker.store import AppendResult, Store
 from tracker.validate import MAX_DIAGNOSE_BYTES, MAX_LINE_BYTES, Line, parse_line
-from tracker.verify import Verification, parse_head
-from tracker.verify import verify as verify_log
 
 if TYPE_CHECKING:
+    # Only some commands need these: imported where used, to keep start-up quick.
+    from tracker.audit import Audit
+    from tracker.diff import Diff
+    from tracker.provenance import Provenance
     from tracker.readable import Hit
     from tracker.segments import Interval
     from tracker.timeline import Lane
-
-ENV_DB = "TRACKER_DB"
-
-
-def default_db_path() -> Path:
-    """``$TRACKER_DB``, else ``$XDG_DATA_HOME/tracker/tracker.db`` (``~/.local/share/...``)."""
-    if os.environ.get(ENV_DB):
-        return Path(os.environ[ENV_DB])
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "tracker" / "tracker.db"
+    from tracker.verify import Verification
 
 
 def question(on: str | None = None, known_by: str | None = None, as_recorded: str | None = None) -> Question:
@@ -97,6 +87,8 @@ def read_lines(path: Path, *, on_bytes: Callable[[int], None] | None = None) -> 
 
 def _is_export(path: Path) -> bool:
     """True if the file's first non-blank line is a row of ``tracker export``."""
+    from tracker.backup import is_export
+
     with path.open("rb") as handle:
         for raw in handle:
             if raw.strip():
@@ -261,8 +253,10 @@ class Tracker:
 
     def audit(
         self, proposal: str, *, on: str | None = None, known_by: str | None = None, as_recorded: str | None = None
-    ) -> audit_module.Audit:
+    ) -> Audit:
         """The replay log of one proposal, step by step, for a question."""
+        from tracker import audit as audit_module
+
         return audit_module.audit(proposal, self._records(proposal), question(on, known_by, as_recorded))
 
     def log(self, *, proposal: str | None = None) -> Iterator[dict[str, Any]]:
@@ -368,12 +362,17 @@ class Tracker:
         ``head`` (``"SEQ:HASH"`` or a tuple) proves that the log recorded then is a prefix of
         the log now. Faults are data: check ``.ok`` and ``.faults``.
         """
+        from tracker.verify import parse_head
+        from tracker.verify import verify as verify_log
+
         published = parse_head(head) if isinstance(head, str) else head
         differences = self.store.projection_differences if projections else None
         return verify_log(self.store.rows, differences, published)
 
     def restore(self, path: str | os.PathLike[str]) -> AppendResult:
         """Restore a ``tracker export`` file into this (empty) database, chain byte for byte."""
+        from tracker.backup import read_export
+
         source = Path(path)
         try:
             handle = source.open("rb")
@@ -386,6 +385,8 @@ class Tracker:
         self, proposal: str, *, on: str | None = None, known_by: str | None = None, as_recorded: str | None = None
     ) -> Provenance:
         """The provenance of every field of a proposal's state: which events set it, on which sources."""
+        from tracker.provenance import provenance
+
         return provenance(proposal, self._records(proposal), question(on, known_by, as_recorded))
 
     def diff(
@@ -403,6 +404,9 @@ class Tracker:
 
         The other two axes stay fixed at ``on``/``known_by``/``as_recorded`` (None: no cut-off).
         """
+        from tracker.diff import FIELDS, Axis
+        from tracker.diff import diff as diff_log
+
         if axis not in FIELDS:
             raise InputError(f"unknown axis {axis!r}: expected on, known-by or as-recorded", field="axis")
         name = FIELDS[axis]

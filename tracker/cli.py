@@ -106,15 +106,9 @@ def status(
     with _open(db) as t:
         answers = t.status(proposal, on=on, known_by=known_by, as_recorded=as_recorded)
         stream = t.versions() if versions else None
-    if _status_export(answers, question(on, known_by, as_recorded), json=json, csv=csv, markdown=markdown):
-        return
-    if json:
-        rows = [render.answer_dict(a) for a in answers]
-        if stream is not None:
-            rows = [{**r, "stream_version": stream.get(r["proposal"], 0)} for r in rows]
-        typer.echo(render.to_json(rows))
-    else:
-        typer.echo(render.status_text(answers, question(on, known_by, as_recorded), stream))
+    q = question(on, known_by, as_recorded)
+    if not _status_export(answers, q, json=json, csv=csv, markdown=markdown):
+        typer.echo(render.status_output(answers, q, stream, as_json=json))
 
 
 @app.command()
@@ -311,9 +305,11 @@ def _only_one(**formats: bool) -> None:
 
 
 def _status_export(answers: Any, q: Any, *, json: bool, csv: bool, markdown: bool) -> bool:
+    _only_one(json=json, csv=csv, markdown=markdown)
+    if not (csv or markdown):
+        return False
     from tracker import exports
 
-    _only_one(json=json, csv=csv, markdown=markdown)
     if csv:
         rows = (exports.status_row(a) for a in answers)
         typer.echo(exports.to_csv(rows, exports.STATUS_COLUMNS), nl=False)
@@ -547,5 +543,5 @@ def rebuild(db: DbOption = None) -> None:
 
 
 def main() -> None:
-    """Entry point of the ``tracker`` script."""
+    """Run the typer app: the ``tracker`` script (``quickstatus.main``) calls it when its quick path declines."""
     app()

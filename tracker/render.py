@@ -1,16 +1,81 @@
-"""Rendering answers for people (plain-text tables) and machines (JSON with stable keys)."""
+"""Rendering answers for people (plain-text tables) and machines (JSON with stable keys).
+
+Standard library only at import time, and typed against the shapes it reads rather than the
+pydantic models: ``tracker.quickstatus`` renders the same answers from plain tuples without
+importing pydantic, and must print the same bytes.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from tracker.audit import Audit
-from tracker.replay import Answer, Question
+if TYPE_CHECKING:
+    from tracker.audit import Audit
 
 
-def answer_dict(a: Answer) -> dict[str, Any]:
+class StanceView(Protocol):
+    """What rendering reads of a party's stance (``state.StanceEntry``)."""
+
+    @property
+    def stance(self) -> str: ...
+    @property
+    def event(self) -> str: ...
+
+
+class DenialView(Protocol):
+    """What rendering reads of a denial (``state.Denial``)."""
+
+    def model_dump(self) -> dict[str, Any]: ...
+
+
+class StateView(Protocol):
+    """What rendering reads of a proposal's state (``state.ProposalState``)."""
+
+    @property
+    def status(self) -> str | None: ...
+    @property
+    def proposer(self) -> str | None: ...
+    @property
+    def addressees(self) -> Sequence[str]: ...
+    @property
+    def stances(self) -> Mapping[str, StanceView]: ...
+    @property
+    def denials(self) -> Sequence[DenialView]: ...
+    @property
+    def disputed(self) -> bool: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def last_event(self) -> str | None: ...
+    @property
+    def warnings(self) -> Sequence[str]: ...
+
+
+class AnswerView(Protocol):
+    """What rendering reads of a status answer (``replay.Answer``)."""
+
+    @property
+    def proposal(self) -> str: ...
+    @property
+    def state(self) -> StateView: ...
+    @property
+    def uncertain(self) -> Sequence[str]: ...
+
+
+class QuestionView(Protocol):
+    """What rendering reads of a question (``replay.Question``)."""
+
+    @property
+    def on(self) -> str | None: ...
+    @property
+    def known_by(self) -> str | None: ...
+    @property
+    def as_recorded(self) -> str | None: ...
+
+
+def answer_dict(a: AnswerView) -> dict[str, Any]:
     """The stable JSON shape of one status answer."""
     s = a.state
     return {
@@ -43,7 +108,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def describe(q: Question) -> str:
+def describe(q: QuestionView) -> str:
     """One line saying which picture an answer is."""
     parts = []
     parts.append(f"as it stood on {q.on}" if q.on else "as it stands now")
@@ -53,7 +118,7 @@ def describe(q: Question) -> str:
     return "Status " + ", ".join(parts)
 
 
-def status_text(answers: Sequence[Answer], q: Question, versions: Mapping[str, int] | None = None) -> str:
+def status_text(answers: Sequence[AnswerView], q: QuestionView, versions: Mapping[str, int] | None = None) -> str:
     """The human status table (with each proposal's stream version when ``versions`` is given)."""
     if not answers:
         return describe(q) + "\n(no proposal has any event by then)"
@@ -67,6 +132,18 @@ def status_text(answers: Sequence[Answer], q: Question, versions: Mapping[str, i
     headers = ("proposal", "status", "stances", "disputed", "may also count")
     out = describe(q) + "\n" + table(headers if versions is None else (*headers, "version"), rows)
     return out
+
+
+def status_output(
+    answers: Sequence[AnswerView], q: QuestionView, versions: Mapping[str, int] | None, *, as_json: bool
+) -> str:
+    """What ``tracker status`` prints: the table, or the JSON list (with ``stream_version`` when versions are given)."""
+    if not as_json:
+        return status_text(answers, q, versions)
+    rows = [answer_dict(a) for a in answers]
+    if versions is not None:
+        rows = [{**r, "stream_version": versions.get(r["proposal"], 0)} for r in rows]
+    return to_json(rows)
 
 
 def audit_text(a: Audit) -> str:

@@ -1,0 +1,248 @@
+"""The quick path of the ``tracker`` script: the common ``tracker status`` answered in a few ms.
+
+Importing typer and pydantic costs several times what the answer does (a Python start is
+~20 ms, typer ~100 ms, pydantic and our models ~150 ms on a small shared machine), and
+``status`` on a single time axis needs neither: it is one indexed lookup in the ``intervals``
+projection, whose rows hold each state as JSON. So the script's entry point, ``main``, first
+tries to answer here with the standard library alone, and hands everything else to the
+typer app (``tracker.cli.main``) unchanged.
+
+The quick path only answers what it fully understands, and prints the same bytes the typer
+path would (``tests/test_quickstatus.py`` runs both over many argument combinations). It
+declines, before writing anything, on: any other command or option (``--csv``, ``--help``,
+``--opt=value`` flags, repeated options, a value that looks like an option), two or more
+time axes (a replay), a database that does not exist yet (the first run seeds it) or is not
+ready for the lookup, and every error (bad date, unknown proposal, busy file): the typer
+path then reports it in its own words.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from tracker import render
+from tracker.clock import instant
+from tracker.dates import day
+from tracker.errors import TrackerError
+from tracker.location import ENV_DB, default_db_path
+from tracker.sqlite_faults import default_busy_timeout, read_timeout
+
+END_OF_TIME = "~"
+"""The cut-off of a question with no axis (``projections.END_OF_TIME``)."""
+PROJECTIONS_FORMAT = "2"
+"""``store.PROJECTIONS_FORMAT``: a file of another format is rebuilt when the store opens it."""
+
+VALUED = {"--on": "on", "--known-by": "known_by", "--as-recorded": "as_recorded", "--db": "db"}
+FLAGS = {"--json": ("json", True), "--versions": ("versions", True), "--no-versions": ("versions", False)}
+NEEDED_TABLES = {"meta", "events", "intervals", "interval_streams"}
+
+
+class Question(NamedTuple):
+    """The cut-offs asked, normalised as ``api.question`` makes them."""
+
+    on: str | None
+    known_by: str | None
+    as_recorded: str | None
+
+
+class Stance(NamedTuple):
+    """A party's stance, as ``state.StanceEntry`` is read by ``render``."""
+
+    stance: str
+    event: str
+
+
+class Denial(NamedTuple):
+    """A denial as stored; ``model_dump`` gives what ``state.Denial.model_dump`` gives."""
+
+    fields: dict[str, Any]
+
+    def model_dump(self) -> dict[str, Any]:
+        """The denial's fields, in their stored (model) order."""
+        return dict(self.fields)
+
+
+class State(NamedTuple):
+    """The fields of ``state.ProposalState`` that ``render`` reads, from the stored JSON."""
+
+    status: str | None
+    proposer: str | None
+    addressees: Sequence[str]
+    stances: Mapping[str, Stance]
+    denials: Sequence[Denial]
+    disputed: bool
+    version: int
+    last_event: str | None
+    warnings: Sequence[str]
+
+    @classmethod
+    def of(cls, text: str) -> State:
+        """Decode a state stored by the ``intervals`` projection."""
+        s = json.loads(text)
+        return cls(
+            s["status"],
+            s["proposer"],
+            s["addressees"],
+            {actor: Stance(e["stance"], e["event"]) for actor, e in s["stances"].items()},
+            [Denial(d) for d in s["denials"]],
+            s["disputed"],
+            s["version"],
+            s["last_event"],
+            s["warnings"],
+        )
+
+
+class Answer(NamedTuple):
+    """One proposal's answer, shaped like ``replay.Answer`` for ``render``."""
+
+    proposal: str
+    state: State
+    uncertain: Sequence[str]
+
+
+class Declined(Exception):
+    """The quick path does not answer this invocation: the typer path will."""
+
+
+def parse(argv: Sequence[str]) -> dict[str, Any]:
+    """The options of ``status`` from the arguments after the script name (Declined if unsure)."""
+    if not argv or argv[0] != "status":
+        raise Declined
+    opts: dict[str, Any] = {}
+    args = list(argv[1:])
+    while args:
+        token = args.pop(0)
+        value: str | bool
+        if token in VALUED:
+            if not args or args[0].startswith("-"):
+                raise Declined
+            name, value = VALUED[token], args.pop(0)
+        elif token in FLAGS:
+            name, value = FLAGS[token]
+        elif not token.startswith("-"):
+            name, value = "proposal", token
+        else:
+            raise Declined
+        if name in opts:
+            raise Declined
+        opts[name] = value
+    return opts
+
+
+def question(opts: Mapping[str, Any]) -> Question:
+    """Normalise the cut-offs; any malformed one declines (the typer path names the option)."""
+    try:
+        q = Question(
+            day(opts["on"]) if "on" in opts else None,
+            day(opts["known_by"]) if "known_by" in opts else None,
+            instant(opts["as_recorded"]) if "as_recorded" in opts else None,
+        )
+    except ValueError:  # DateError, InputError: both reported by the typer path
+        raise Declined from None
+    if sum(cut is not None for cut in q) > 1:  # two or three axes: a replay of each stream, in Tracker.status
+        raise Declined
+    return q
+
+
+def database(opts: Mapping[str, Any]) -> Path:
+    """The database file, as the typer path finds it (``--db``, then ``$TRACKER_DB``, then the default)."""
+    given = opts["db"] if "db" in opts else os.environ.get(ENV_DB) or None  # click ignores an empty variable
+    target = Path(given) if given is not None else default_db_path()
+    if not target.is_file():  # missing (the first run seeds it), a folder, ...: the typer path decides
+        raise Declined
+    return target
+
+
+def lookup(conn: sqlite3.Connection, axis: str, cut: str, proposal: str | None) -> list[Answer]:
+    """``projections.lookup``, decoded: each proposal's piece on ``axis`` holding at ``cut``."""
+    sql = (
+        "SELECT i.proposal, i.valid_to, i.status, i.uncertain, i.state FROM interval_streams s "
+        "JOIN intervals i ON i.rowid = (SELECT rowid FROM intervals WHERE axis = ?1 AND proposal = s.proposal "
+        "AND valid_from <= ?2 ORDER BY valid_from DESC LIMIT 1)"
+    )
+    args: tuple[str, ...] = (axis, cut)
+    if proposal is not None:
+        sql += " WHERE s.proposal = ?3"
+        args = (axis, cut, proposal)
+    out = []
+    for name, valid_to, _, uncertain, state in conn.execute(sql + " ORDER BY s.proposal", args):
+        if valid_to is None or valid_to > cut:
+            ids = tuple(json.loads(uncertain)) if uncertain != "[]" else ()
+            out.append(Answer(name, State.of(state), ids))
+    return out
+
+
+def read(conn: sqlite3.Connection, opts: Mapping[str, Any], q: Question) -> str:
+    """The text ``tracker status`` prints for these options, read from an open database."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not NEEDED_TABLES <= tables:  # an older file: opening it in the Store adds the projections
+        raise Declined
+    meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('app', 'projections')").fetchall())
+    if meta != {"app": "tracker", "projections": PROJECTIONS_FORMAT}:  # not ours, or to be rebuilt first
+        raise Declined
+    proposal = opts.get("proposal")
+    if proposal is not None:
+        found = conn.execute("SELECT 1 FROM events WHERE proposal = ? LIMIT 1", (proposal,)).fetchone()
+        if found is None:  # the typer path says so
+            raise Declined
+    asked = [(axis, cut) for axis, cut in zip(Question._fields, q, strict=True) if cut is not None]
+    axis, cut = asked[0] if asked else ("as_recorded", END_OF_TIME)  # one axis at most (see question)
+    answers = lookup(conn, axis, cut, proposal)
+    versions = None
+    if opts.get("versions", True):
+        sql = "SELECT proposal, max(version) FROM events GROUP BY proposal"
+        versions = {str(p): int(v) for p, v in conn.execute(sql)}
+    return render.status_output(answers, q, versions, as_json=bool(opts.get("json")))
+
+
+def _utf8(stream: Any) -> bool:
+    encoding = getattr(stream, "encoding", None) or ""
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+
+
+def answer(argv: Sequence[str]) -> int | None:
+    """Answer ``tracker status ...`` and return the exit code, or None to leave it to the typer path."""
+    if any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):  # shell completion: click's job
+        return None
+    try:
+        opts = parse(argv)
+        q = question(opts)
+        target = database(opts)
+        conn = sqlite3.connect(target, isolation_level=None, timeout=read_timeout(default_busy_timeout()))
+        try:
+            text = read(conn, opts, q) + "\n"
+        finally:
+            conn.close()
+        text.encode("utf-8")  # a lone surrogate from the data: let click deal with it
+    except (Declined, TrackerError, sqlite3.Error, ValueError, KeyError, TypeError):
+        return None  # nothing written yet: the typer path answers or reports the error
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted; nothing from the unfinished batch was written\n")  # as cli.handled
+        return 1
+    # click strips ANSI codes when not writing to a terminal and re-encodes a misconfigured stream.
+    if "\x1b" in text or not _utf8(sys.stdout):
+        return None
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # ``tracker status | head``: stop quietly, as cli.handled does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    return 0
+
+
+def main() -> None:
+    """Entry point of the ``tracker`` script: the quick status path, else the typer app."""
+    code = answer(sys.argv[1:])
+    if code is None:
+        from tracker.cli import main as full
+
+        full()
+        return
+    sys.exit(code)
