@@ -120,3 +120,20 @@ def _die(task: object) -> None:
     import os
 
     os._exit(1)
+
+
+def test_a_bulk_import_indexes_text_as_row_by_row_does(
+    tmp_path: Path, log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker import store
+
+    hits = []
+    for bulk_from in (0, 10**9):  # one pass over the whole index, then the triggers row by row
+        monkeypatch.setattr(store, "BULK_FROM", bulk_from)
+        with Tracker(tmp_path / f"bulk-{bulk_from}.db") as t, freeze_time("2026-01-02 10:00:00"):
+            t.import_file(log)
+            assert t.store.projection_differences() == []  # includes FTS5's integrity-check
+            hits.append([(h.event_id, h.field) for h in t.search("talks update", limit=1000)])
+            triggers = {r[0] for r in t.store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+            assert {"notes_ai", "notes_ad", "sources_ai", "sources_ad"} <= triggers
+    assert hits[0] == hits[1] and len(hits[0]) > 10

@@ -46,6 +46,12 @@ class Projection(Protocol):
     def clear(self, conn: sqlite3.Connection) -> None:
         """Empty the tables (``Store.rebuild`` then inserts what ``derive`` makes of every stream)."""
 
+    def begin_bulk(self, conn: sqlite3.Connection) -> None:
+        """Many rows are coming (a rebuild, a large import): drop what is cheaper to remake once."""
+
+    def end_bulk(self, conn: sqlite3.Connection) -> None:
+        """Remake what ``begin_bulk`` dropped."""
+
     def differences(self, store: Store) -> list[str]:
         """How the tables differ from a fresh replay of the log (empty if they agree)."""
 
@@ -99,6 +105,12 @@ class Current:
     def clear(self, conn: sqlite3.Connection) -> None:
         """Empty the table."""
         conn.execute("DELETE FROM proposals")
+
+    def begin_bulk(self, conn: sqlite3.Connection) -> None:
+        """Nothing to drop."""
+
+    def end_bulk(self, conn: sqlite3.Connection) -> None:
+        """Nothing to remake."""
 
     def differences(self, store: Store) -> list[str]:
         """Rows that disagree with a fresh replay."""
@@ -208,6 +220,12 @@ class ValidTime:
         """Empty the tables."""
         conn.execute("DELETE FROM intervals")
         conn.execute("DELETE FROM interval_streams")
+
+    def begin_bulk(self, conn: sqlite3.Connection) -> None:
+        """Nothing to drop."""
+
+    def end_bulk(self, conn: sqlite3.Connection) -> None:
+        """Nothing to remake."""
 
     def differences(self, store: Store) -> list[str]:
         """Proposals whose stored pieces disagree with a fresh computation."""

@@ -227,13 +227,19 @@ class Readable:
                 conn.executemany(f"INSERT INTO {table} VALUES ({marks})", table_rows)
 
     def clear(self, conn: sqlite3.Connection) -> None:
-        """Empty the tables; the full-text indexes are dropped and made anew (faster than row by row)."""
-        for name in ("notes_ai", "notes_ad", "sources_ai", "sources_ad"):
-            conn.execute(f"DROP TRIGGER IF EXISTS {name}")
-        for index in ("notes_fts", "sources_fts"):
-            conn.execute(f"DROP TABLE IF EXISTS {index}")
+        """Empty the tables (within ``begin_bulk``/``end_bulk``, which remake the indexes)."""
         for table in self.tables:
             conn.execute(f"DELETE FROM {table}")
+
+    def begin_bulk(self, conn: sqlite3.Connection) -> None:
+        """Stop indexing row by row: at ~60 us a source row that is 30x what one ``rebuild`` costs."""
+        for name in ("notes_ai", "notes_ad", "sources_ai", "sources_ad"):
+            conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+    def end_bulk(self, conn: sqlite3.Connection) -> None:
+        """Index every row in one pass and index row by row again from now on."""
+        for index in ("notes_fts", "sources_fts"):
+            conn.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
         self.create(conn)
 
     def refresh(self, store: Store, proposals: Iterable[str]) -> None:

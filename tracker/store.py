@@ -39,6 +39,10 @@ GENESIS = "0" * 64
 APP_ID = "tracker"
 _CHUNK = 500
 _REFRESH_GROUP = 256
+BULK_FROM = 1_000
+"""A batch of new streams this large that at least doubles the log indexes its text in one pass."""
+CACHE_KIB = 65_536
+"""SQLite's page cache (64 MiB, allocated as used): large batches touch pages all over the file."""
 PROJECTIONS_FORMAT = "2"
 """The stored form of the projections; a file written in another is rebuilt on open.
 
@@ -150,6 +154,7 @@ class Store:
         try:
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=read_timeout(self.busy_timeout))
             self._conn = conn
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             self._plain_cache: dict[str, list[Plain]] | None = None
             self.refresh_after_seq: int | None = None
             retry_busy(self._migrate, self.busy_timeout)
@@ -275,10 +280,13 @@ class Store:
 
         chosen = [(i, p) for i, p in enumerate(PROJECTIONS) if only is None or p in only]
         for _, projection in chosen:
+            projection.begin_bulk(self.conn)
             projection.clear(self.conn)
         for rows in derive_streams(self._streams(), self.count()):
             for i, projection in chosen:
                 projection.insert(self.conn, rows[i])
+        for _, projection in chosen:
+            projection.end_bulk(self.conn)
 
     def projection_differences(self) -> list[str]:
         """How the projections differ from a fresh replay of the log (empty when they agree)."""
@@ -507,9 +515,16 @@ class Store:
             fresh = sorted(p for (p,) in firsts)
         if fresh:
             events = self.conn.execute("SELECT count(*) FROM events WHERE seq > ?", (after_seq,)).fetchone()[0]
+            bulk = events >= max(after_seq or 0, BULK_FROM)  # at least doubles the log: remake indexes once
+            if bulk:
+                for projection in PROJECTIONS:
+                    projection.begin_bulk(self.conn)
             for rows in derive_streams(self._streams_of(fresh), events):
                 for projection, derived in zip(PROJECTIONS, rows, strict=True):
                     projection.insert(self.conn, derived)
+            if bulk:
+                for projection in PROJECTIONS:
+                    projection.end_bulk(self.conn)
         self.refresh_after_seq = after_seq
         # A group of proposals at a time, so that every projection reads each stream once
         # (``plain_records`` keeps the group's streams) and memory stays flat.
