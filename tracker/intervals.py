@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tracker.dates import Bounds
-from tracker.plainfold import Plain, State, apply, effective, empty, state_json
+from tracker.plainfold import Plain, State, apply, effective, empty, settle, state_json
 from tracker.state import ProposalState
 
 Axis = Literal["on", "known_by", "as_recorded"]
@@ -90,13 +90,13 @@ class _Fold:
 
     def _empty(self) -> State:
         state = empty(self.proposal)
-        state["history"] = None  # not kept: see the module docstring
+        del state["history"]  # not kept: see the module docstring
         return state
 
     @property
     def state(self) -> State:
-        """The state after every certain event."""
-        return self.states[-1] if self.states else self._empty()
+        """The state after every certain event (its status derived: ``settle``)."""
+        return settle(self.states[-1]) if self.states else self._empty()
 
     @property
     def json(self) -> str:
@@ -138,10 +138,11 @@ def _sweep_days(
     placed = [(rec, b) for rec in live if (b := get(rec)) is not None]
     if not placed:
         return []
-    starts: dict[str, list[Plain]] = {}
+    starts: dict[str, list[Plain]] = {}  # only events uncertain for a while (earliest < latest)
     ends: dict[str, list[Plain]] = {}
     for rec, b in placed:
-        starts.setdefault(b.earliest, []).append(rec)
+        if b.earliest != b.latest:
+            starts.setdefault(b.earliest, []).append(rec)
         ends.setdefault(b.latest, []).append(rec)
     points = sorted(starts.keys() | ends.keys())
     fold = _Fold(proposal)
@@ -156,20 +157,26 @@ def _sweep_days(
             before.append(rec)
     fold.add(before)
     out: list[Interval] = []
+    ids = _ids(active)  # recomputed only when the set of uncertain events changes
     if first and since is not None and (first == len(points) or points[first] != since):
         # the cut falls between two points: the answer there is the one of the point before
         valid_to = points[first] if first < len(points) else None
-        _emit(out, Interval(proposal, axis, since, valid_to, fold.state["status"], _ids(active), fold.json))
+        _emit(out, Interval(proposal, axis, since, valid_to, fold.state["status"], ids, fold.json))
     for i in range(first, len(points)):
         point = points[i]
+        changed = False
         for rec in starts.get(point, ()):
             active[rec.id] = rec
+            changed = True
         done = ends.get(point, ())
         for rec in done:
-            active.pop(rec.id, None)
+            if active.pop(rec.id, None) is not None:
+                changed = True
+        if changed:
+            ids = _ids(active)
         fold.add(done)
         valid_to = points[i + 1] if i + 1 < len(points) else None
-        _emit(out, Interval(proposal, axis, point, valid_to, fold.state["status"], _ids(active), fold.json))
+        _emit(out, Interval(proposal, axis, point, valid_to, fold.state["status"], ids, fold.json))
     return out
 
 

@@ -31,19 +31,17 @@ class Plain:
     occurred: Bounds
     reported: Bounds | None
     order: tuple[str, str, int, str]
-
-    @property
-    def id(self) -> str:
-        """The event id."""
-        return str(self.event["id"])
+    id: str
+    """The event id (also the last part of ``order``)."""
 
     @classmethod
     def of(cls, seq: int, recorded_at: str, event: dict[str, Any]) -> Plain:
         """Wrap a decoded body (as stored: every default present, ``id`` and ``reported`` derived)."""
         occurred = bounds(event["occurred"])
         reported = bounds(event["reported"]) if event.get("reported") is not None else None
-        order = (occurred.earliest, occurred.latest, KIND_RANK[event["type"]], event["id"])
-        return cls(seq, recorded_at, event, occurred, reported, order)
+        eid = str(event["id"])
+        order = (occurred.earliest, occurred.latest, KIND_RANK[event["type"]], eid)
+        return cls(seq, recorded_at, event, occurred, reported, order, eid)
 
     @classmethod
     def decode(cls, seq: int, recorded_at: str, body: str) -> Plain:
@@ -121,7 +119,7 @@ def _change(state: State, e: dict[str, Any], field: str, before: str | None, aft
     # The history list is appended in place (copying it per event made a long fold
     # quadratic): it is shared by successive states, so a caller that keeps earlier
     # states (``intervals``) folds without history (None).
-    if state["history"] is not None:
+    if state.get("history") is not None:
         change = {"event": e["id"], "kind": e["type"], "actor": e["actor"], "field": field}
         state["history"].append({**change, "before": before, "after": after})
 
@@ -134,7 +132,7 @@ def _set_stance(state: State, e: dict[str, Any], stance: str) -> None:
     actor = e["actor"]
     before = state["stances"].get(actor)
     state["stances"] = {**state["stances"], actor: {"stance": stance, "event": e["id"], "occurred": e["occurred"]}}
-    if state["history"] is not None:
+    if state.get("history") is not None:
         _change(state, e, f"stance.{actor}", before["stance"] if before else None, stance)
 
 
@@ -146,11 +144,15 @@ def _check_party(state: State, e: dict[str, Any]) -> None:
 
 
 def apply(state: State, e: dict[str, Any]) -> State:
-    """``reducer.apply`` over dicts: returns a new dict; only ``state["history"]`` is shared and grows."""
+    """``reducer.apply`` over dicts: returns a new dict; only ``state["history"]`` is shared and grows.
+
+    A state without history (the key None or absent) is left with a stale ``status``: see ``settle``.
+    """
     kind = e["type"]
     if kind in ("retracted", "amended"):
         return state
-    was_closed = state["closure"] is not None
+    closed = state["closure"]
+    was_closed = closed is not None
     before = state["status"]
     state = dict(state)
     if kind == "floated":
@@ -189,13 +191,24 @@ def apply(state: State, e: dict[str, Any]) -> State:
     else:
         raise ValueError(f"unknown event kind {kind!r}")
     if was_closed and kind not in ("floated", "denied"):
-        _warn(state, f"{e['id']}: {kind} after the proposal closed ({before})")
-    after = derive_status(state)
-    state["status"] = after
+        _warn(state, f"{e['id']}: {kind} after the proposal closed ({closed})")  # closed: the status was that
     state["version"] += 1
     state["last_event"] = e["id"]
+    if state.get("history") is None:
+        # Without history nothing reads the status of a state in the middle of a fold, and a fold
+        # that keeps every state (``intervals``) derives it only for those it emits: ``settle``.
+        return state
+    after = derive_status(state)
+    state["status"] = after
     if after != before:
         _change(state, e, "status", before, after)
+    return state
+
+
+def settle(state: State) -> State:
+    """Set ``status`` on a state folded without history (in place; the empty state keeps None)."""
+    if state["version"]:
+        state["status"] = derive_status(state)
     return state
 
 
@@ -206,7 +219,7 @@ def fold(proposal: str, records: Sequence[Plain], *, history: bool = True) -> St
         state["history"] = None
     for rec in sorted(records, key=lambda r: r.order):
         state = apply(state, rec.event)
-    return state
+    return state if history else settle(state)
 
 
 def _place(low: str, high: str, cut: str | None) -> int:
@@ -238,4 +251,4 @@ def answer_one(
 
 def state_json(state: State) -> str:
     """The stored form of a state without history (compact; keys in the fixed order of ``empty``)."""
-    return codec.compact({k: v for k, v in state.items() if k != "history"})
+    return codec.compact({k: v for k, v in state.items() if k != "history"} if "history" in state else state)
