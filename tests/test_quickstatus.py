@@ -25,8 +25,6 @@ from hypothesis import strategies as st
 
 from tracker import cli, quickstatus
 from tracker.api import Tracker
-from tracker.projections import END_OF_TIME
-from tracker.store import PROJECTIONS_FORMAT
 
 ROOT = Path(__file__).resolve().parents[1]
 Outcome = tuple[object, bytes, bytes]
@@ -232,10 +230,6 @@ TOKENS = [
 def test_any_arguments_same_bytes_or_declined(corpus_db: Path, tokens: list[str]) -> None:
     same(["status", *tokens, "--db", str(corpus_db)])
 
-
-def test_constants_agree_with_the_projection() -> None:
-    assert quickstatus.END_OF_TIME == END_OF_TIME
-    assert quickstatus.PROJECTIONS_FORMAT == PROJECTIONS_FORMAT
 
 
 def test_a_file_the_store_would_rebuild_or_extend_is_left_to_it(tmp_path: Path) -> None:

@@ -17,9 +17,10 @@ from tracker.events import Event, event_body
 from tracker.intervals import decode_state
 from tracker.location import ENV_DB as ENV_DB
 from tracker.location import default_db_path as default_db_path
+from tracker.lookup import END_OF_TIME
 from tracker.plainfold import answer_one as plain_answer
 from tracker.plainfold import effective as plain_effective
-from tracker.projections import END_OF_TIME, lookup
+from tracker.projections import lookup
 from tracker.replay import Answer, Question, Recorded, effective, steps
 from tracker.state import ProposalState, Transition, Value
 from tracker.store import AppendResult, Store
@@ -210,7 +211,7 @@ class Tracker:
             axis, cut = asked[0] if asked else ("as_recorded", END_OF_TIME)
             return [
                 Answer.model_construct(proposal=name, state=decode_state(state), uncertain=uncertain)
-                for name, _, uncertain, state in lookup(self.store.conn, axis, cut, proposal)  # type: ignore[arg-type]
+                for name, _, uncertain, state in lookup(self.store.conn, axis, cut, proposal)
             ]
         streams = (
             [(proposal, self.store.plain_records(proposal))] if proposal is not None else self.store.plain_streams()

@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from tracker import codec
-from tracker.intervals import AXES, Axis, Interval, intervals
-from tracker.plainfold import Plain, effective, fold
+from tracker.intervals import AXES, Interval, intervals
+from tracker.lookup import pieces_at
+from tracker.plainfold import Plain, effective, fold, state_json
 from tracker.readable import Readable, Rows
 
 if TYPE_CHECKING:
@@ -57,7 +58,12 @@ class Projection(Protocol):
 
 
 class Current:
-    """``proposals``: each proposal's state now, by everything recorded (one row each)."""
+    """``proposals``: each proposal's state now, by everything recorded (one row each).
+
+    The state is the one the ``intervals`` projection holds from the last recording time on
+    (its open ``as_recorded`` piece: nothing is folded twice), without ``history``;
+    ``differences`` checks it against a straight fold of the stream.
+    """
 
     name = "current"
     tables: tuple[str, ...] = ("proposals",)
@@ -76,26 +82,31 @@ class Current:
             )"""
         )
 
-    def _row(self, proposal: str, records: list[Plain]) -> tuple[object, ...] | None:
-        live = effective(records)
-        if not live:
+    def _row(self, proposal: str, records: Sequence[Plain], state: str | None) -> tuple[object, ...] | None:
+        if state is None:  # every event retracted
             return None
-        s = fold(proposal, live)
-        state = codec.canonical(s)
+        s = codec.loads(state)
         last_seq = max(r.seq for r in records)
         return (proposal, s["status"], len(records), int(s["disputed"]), s["proposer"], last_seq, state)
 
+    def _fresh(self, proposal: str, records: Sequence[Plain]) -> tuple[object, ...] | None:
+        live = effective(records)
+        return self._row(proposal, records, state_json(fold(proposal, live, history=False)) if live else None)
+
     def refresh(self, store: Store, proposals: Iterable[str]) -> None:
-        """Re-derive the rows of the touched proposals."""
+        """Re-derive the rows of the touched proposals (after ``intervals``, in the same transaction)."""
+        sql = "SELECT state FROM intervals WHERE axis = 'as_recorded' AND proposal = ? AND valid_to IS NULL"
         for proposal in proposals:
-            row = self._row(proposal, store.plain_records(proposal))
+            now = store.conn.execute(sql, (proposal,)).fetchone()
+            row = self._row(proposal, store.plain_records(proposal), now[0] if now else None)
             store.conn.execute("DELETE FROM proposals WHERE proposal = ?", (proposal,))
             if row is not None:
                 store.conn.execute("INSERT INTO proposals VALUES (?, ?, ?, ?, ?, ?, ?)", row)
 
     def derive(self, proposal: str, records: Sequence[Plain], before: Rows) -> Rows:
         """The proposal's one row (none if every event was retracted)."""
-        row = self._row(proposal, list(records))
+        now = [r[6] for r in before["intervals"] if r[0] == "as_recorded" and r[3] is None]
+        row = self._row(proposal, records, now[0] if now else None)
         return {"proposals": [row] if row is not None else []}
 
     def insert(self, conn: sqlite3.Connection, rows: Rows) -> None:
@@ -117,7 +128,7 @@ class Current:
         stored = {r[0]: tuple(r) for r in store.conn.execute("SELECT * FROM proposals")}
         out = []
         for proposal, records in store.plain_streams():
-            fresh = self._row(proposal, records)
+            fresh = self._fresh(proposal, records)
             if stored.pop(proposal, None) != fresh:
                 out.append(f"proposals: row of {proposal!r} disagrees with a fresh replay")
         return out + [f"proposals: row of {p!r}, a proposal not in the log" for p in sorted(stored)]
@@ -256,35 +267,8 @@ def _ids_json(ids: tuple[str, ...]) -> str:
     return codec.compact(list(ids)) if ids else "[]"
 
 
-END_OF_TIME = "~"
-"""Sorts after every date and timestamp: the cut-off of a question with no axis."""
+lookup = pieces_at
+"""(proposal, status, uncertain ids, state JSON) on one axis at a cut-off: see ``tracker.lookup``."""
 
 
-def lookup(
-    conn: sqlite3.Connection, axis: Axis, cut: str, proposal: str | None = None
-) -> list[tuple[str, str | None, tuple[str, ...], str]]:
-    """(proposal, status, uncertain ids, state JSON) on one axis at ``cut``, sorted by proposal.
-
-    One index seek per proposal: the last piece starting on or before the cut-off, kept
-    if it has not ended by then. The state JSON is returned undecoded.
-    """
-    if axis not in AXES:
-        raise ValueError(f"unknown axis {axis!r}")
-    sql = (
-        "SELECT i.proposal, i.valid_to, i.status, i.uncertain, i.state FROM interval_streams s "
-        "JOIN intervals i ON i.rowid = (SELECT rowid FROM intervals WHERE axis = ?1 AND proposal = s.proposal "
-        "AND valid_from <= ?2 ORDER BY valid_from DESC LIMIT 1)"
-    )
-    args: tuple[str, ...] = (axis, cut)
-    if proposal is not None:
-        sql += " WHERE s.proposal = ?3"
-        args = (axis, cut, proposal)
-    out = []
-    for name, valid_to, status, uncertain, state in conn.execute(sql + " ORDER BY s.proposal", args):
-        if valid_to is None or valid_to > cut:
-            ids = tuple(codec.loads(uncertain)) if uncertain != "[]" else ()
-            out.append((name, status, ids, state))
-    return out
-
-
-PROJECTIONS: list[Projection] = [Current(), ValidTime(), Readable()]  # Readable reads ValidTime's rows
+PROJECTIONS: list[Projection] = [ValidTime(), Current(), Readable()]  # Current and Readable read ValidTime's rows

@@ -31,12 +31,8 @@ from tracker.clock import instant
 from tracker.dates import day
 from tracker.errors import TrackerError
 from tracker.location import ENV_DB, default_db_path
+from tracker.lookup import END_OF_TIME, PROJECTIONS_FORMAT, pieces_at
 from tracker.sqlite_faults import default_busy_timeout, read_timeout
-
-END_OF_TIME = "~"
-"""The cut-off of a question with no axis (``projections.END_OF_TIME``)."""
-PROJECTIONS_FORMAT = "2"
-"""``store.PROJECTIONS_FORMAT``: a file of another format is rebuilt when the store opens it."""
 
 VALUED = {"--on": "on", "--known-by": "known_by", "--as-recorded": "as_recorded", "--db": "db"}
 FLAGS = {"--json": ("json", True), "--versions": ("versions", True), "--no-versions": ("versions", False)}
@@ -161,21 +157,7 @@ def database(opts: Mapping[str, Any]) -> Path:
 
 def lookup(conn: sqlite3.Connection, axis: str, cut: str, proposal: str | None) -> list[Answer]:
     """``projections.lookup``, decoded: each proposal's piece on ``axis`` holding at ``cut``."""
-    sql = (
-        "SELECT i.proposal, i.valid_to, i.status, i.uncertain, i.state FROM interval_streams s "
-        "JOIN intervals i ON i.rowid = (SELECT rowid FROM intervals WHERE axis = ?1 AND proposal = s.proposal "
-        "AND valid_from <= ?2 ORDER BY valid_from DESC LIMIT 1)"
-    )
-    args: tuple[str, ...] = (axis, cut)
-    if proposal is not None:
-        sql += " WHERE s.proposal = ?3"
-        args = (axis, cut, proposal)
-    out = []
-    for name, valid_to, _, uncertain, state in conn.execute(sql + " ORDER BY s.proposal", args):
-        if valid_to is None or valid_to > cut:
-            ids = tuple(json.loads(uncertain)) if uncertain != "[]" else ()
-            out.append(Answer(name, State.of(state), ids))
-    return out
+    return [Answer(name, State.of(state), ids) for name, _, ids, state in pieces_at(conn, axis, cut, proposal)]
 
 
 def read(conn: sqlite3.Connection, opts: Mapping[str, Any], q: Question) -> str:

@@ -23,6 +23,7 @@ from tracker import clock
 from tracker.backup import Entry
 from tracker.errors import ConflictError, Interrupted, StoreError, TrackerError
 from tracker.events import SCHEMA_VERSION, Event, Retracted
+from tracker.lookup import PROJECTIONS_FORMAT
 from tracker.plainfold import Plain
 from tracker.replay import Recorded
 from tracker.sqlite_faults import begin_immediate, default_busy_timeout, read_timeout, retry_busy, store_error
@@ -43,11 +44,6 @@ BULK_FROM = 1_000
 """A batch of new streams this large that at least doubles the log indexes its text in one pass."""
 CACHE_KIB = 65_536
 """SQLite's page cache (64 MiB, allocated as used): large batches touch pages all over the file."""
-PROJECTIONS_FORMAT = "2"
-"""The stored form of the projections; a file written in another is rebuilt on open.
-
-1: the first (issue 4); 2: ``proposals.state`` written compact (``codec.canonical``).
-"""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -1,0 +1,49 @@
+"""Reading the ``intervals`` projection with the standard library alone.
+
+``Tracker.status`` and the quick path of the ``tracker`` script (``quickstatus``, which must
+not import pydantic) answer a question on one time axis the same way: for each proposal, the
+last piece on that axis starting on or before the cut-off, kept if it has not ended by then.
+This module holds that lookup and the constants both sides must agree on.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+END_OF_TIME = "~"
+"""Sorts after every date and timestamp: the cut-off of a question with no axis."""
+
+PROJECTIONS_FORMAT = "3"
+"""The stored form of the projections; the store rebuilds a file written in another on open.
+
+1: the first (issue 4); 2: ``proposals.state`` written compact (``codec.canonical``);
+3: ``proposals.state`` is the ``intervals`` state (no ``history``, keys in model order).
+"""
+
+AXES = ("on", "known_by", "as_recorded")
+
+_SQL = (
+    "SELECT i.proposal, i.valid_to, i.status, i.uncertain, i.state FROM interval_streams s "
+    "JOIN intervals i ON i.rowid = (SELECT rowid FROM intervals WHERE axis = ?1 AND proposal = s.proposal "
+    "AND valid_from <= ?2 ORDER BY valid_from DESC LIMIT 1)"
+)
+
+
+def pieces_at(
+    conn: sqlite3.Connection, axis: str, cut: str, proposal: str | None = None
+) -> list[tuple[str, str | None, tuple[str, ...], str]]:
+    """(proposal, status, uncertain ids, state JSON) on one axis at ``cut``, sorted by proposal.
+
+    One index seek per proposal; the state JSON is returned undecoded.
+    """
+    if axis not in AXES:
+        raise ValueError(f"unknown axis {axis!r}")
+    sql, args = _SQL, [axis, cut]
+    if proposal is not None:
+        sql, args = sql + " WHERE s.proposal = ?3", [axis, cut, proposal]
+    out = []
+    for name, valid_to, status, uncertain, state in conn.execute(sql + " ORDER BY s.proposal", args):
+        if valid_to is None or valid_to > cut:
+            out.append((name, status, tuple(json.loads(uncertain)) if uncertain != "[]" else (), state))
+    return out
