@@ -475,13 +475,15 @@ class Store:
             added = skipped = 0
             ids: list[str] = []
             proposals: set[str] = set()
+            versions: dict[str, int] = {}
             chunk: list[Line] = []
             for line in batch:
+                proposals.add(line.event.proposal)
                 chunk.append(line)
                 if len(chunk) >= chunk_size:
-                    skipped += self._append_chunk(chunk, base_seq, recorded_at, ids, proposals)
+                    skipped += self._append_chunk(chunk, base_seq, recorded_at, ids, versions)
                     chunk = []
-            skipped += self._append_chunk(chunk, base_seq, recorded_at, ids, proposals)
+            skipped += self._append_chunk(chunk, base_seq, recorded_at, ids, versions)
             added = len(ids)
             if expect_version is not None:
                 self._check_version(proposals, added, expect_version)
@@ -548,14 +550,13 @@ class Store:
             )
 
     def _append_chunk(
-        self, chunk: Sequence[Line], base_seq: int, recorded_at: str, ids: list[str], proposals: set[str]
+        self, chunk: Sequence[Line], base_seq: int, recorded_at: str, ids: list[str], versions: dict[str, int]
     ) -> int:
+        """Insert a chunk's new events; ``versions`` keeps each touched stream's length across the batch."""
         if not chunk:
             return 0
-        proposals.update(ln.event.proposal for ln in chunk)
         todo = decide(chunk, self._known(chunk, base_seq))
         seq, prev = self.head()
-        versions: dict[str, int] = {}
         rows = []
         for line in todo:
             event = line.event
