@@ -108,7 +108,8 @@ def test_a_killed_worker_is_one_error_and_nothing_is_written(
 
     monkeypatch.setenv("TRACKER_WORKERS", "2")
     monkeypatch.setattr(workers, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(workers, "_derive_task", _die)  # forked workers inherit the patch
+    monkeypatch.setattr(workers, "START_METHOD", "fork")  # so that the workers inherit the patch below
+    monkeypatch.setattr(workers, "_derive_task", _die)
     with Tracker(tmp_path / "t.db") as t:
         with pytest.raises(StoreError, match="worker process .* died; nothing was written"):
             t.import_file(log)

@@ -33,6 +33,12 @@ Raw = tuple[int, str, str, int]
 
 PARALLEL_FROM = 20_000
 """Fewer events than this are derived in this process (a pool costs ~50 ms to start)."""
+START_METHOD = "fork"
+"""Workers are forked: they start in milliseconds and never touch the SQLite connection they
+inherit (they only run ``_derive_task`` and leave through ``os._exit``, so it is not even closed
+there). "spawn" would re-run the caller's ``__main__`` in each worker, which breaks any script
+without an ``if __name__ == "__main__"`` guard; where fork does not exist, streams are derived in
+this process."""
 _TASK_EVENTS = 2_000  # events per task: big enough to amortise pickling, small enough to balance
 _IN_FLIGHT = 3  # tasks queued per worker
 
@@ -75,14 +81,11 @@ def workers() -> int:
 def derive_streams(streams: Iterable[tuple[str, list[Raw]]], events: int) -> Iterator[list[Rows]]:
     """``derive_stream`` of each stream, in order; in a pool when ``events`` (their total) is large."""
     size = workers()
-    if size <= 1 or events < PARALLEL_FROM:
+    if size <= 1 or events < PARALLEL_FROM or START_METHOD not in multiprocessing.get_all_start_methods():
         for proposal, raw in streams:
             yield derive_stream(proposal, raw)
         return
-    # fork: the workers start in milliseconds and never use the parent's SQLite connection
-    # (they only run _derive_task and leave through os._exit, so it is not even closed there).
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    context = multiprocessing.get_context(START_METHOD)
     with ProcessPoolExecutor(size, mp_context=context) as pool:
         pending: deque[Future[list[list[Rows]]]] = deque()
         try:
