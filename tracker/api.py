@@ -368,7 +368,7 @@ class Tracker:
 
         published = parse_head(head) if isinstance(head, str) else head
         differences = self.store.projection_differences if projections else None
-        return verify_log(self.store.rows, differences, published)
+        return verify_log(projection_differences=differences, head=published, select=self.store.rows)
 
     def restore(self, path: str | os.PathLike[str]) -> AppendResult:
         """Restore a ``tracker export`` file into this (empty) database, chain byte for byte."""

@@ -404,9 +404,12 @@ class Store:
         row = self.conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
-    def rows(self) -> Iterator[tuple[object, ...]]:
-        """Raw rows in seq order, every column (for export and verify)."""
-        yield from self.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM events ORDER BY seq")
+    def rows(self, columns: Sequence[str] = COLUMNS) -> Iterator[tuple[object, ...]]:
+        """Raw rows in seq order, every column or those named (for export and verify)."""
+        unknown = [c for c in columns if c not in COLUMNS]
+        if unknown:
+            raise ValueError(f"not a column of events: {unknown}")
+        yield from self.conn.execute(f"SELECT {', '.join(columns)} FROM events ORDER BY seq")
 
     def count(self) -> int:
         """Number of events in the log."""

@@ -1,6 +1,7 @@
 """Verification: is the stored log the log that was recorded?
 
-Pure checks over the raw rows of the ``events`` table (as ``Store.rows()`` yields them):
+Pure checks over the raw rows of the ``events`` table (as ``Store.rows(columns)`` yields them),
+each pass reading only the columns it needs:
 
 - the hash chain: each row's ``hash`` must be SHA-256 of ``prev_hash`` + its canonical text
   (see ``tracker.store.canonical_row``), its ``prev_hash`` the hash of the row before, and
@@ -11,10 +12,11 @@ Pure checks over the raw rows of the ``events`` table (as ``Store.rows()`` yield
 - optionally a published head ``SEQ:HASH`` (*head*): the log recorded then must be a prefix
   of the log now.
 
-The hot path hashes the stored text and checks columns by substring on the canonical body,
-without pydantic; bodies that nest an event (``amended``) are decoded with ``json``.
-Classifying a break needs the hashes of every row, so that second pass runs only when the
-first one found a break.
+The hot paths are flat loops: ``check_chain`` hashes the stored text (``CHAIN_COLUMNS``);
+``check_columns`` tests the derived columns by substring on the canonical body, without
+pydantic or ``json``, and decodes a body exactly only when that test misses (``amended``
+bodies, which nest an event, always). Classifying a break needs the hashes of every row,
+so that pass runs only when the chain pass found a break.
 """
 
 from __future__ import annotations
@@ -33,7 +35,33 @@ from tracker.state import Value
 from tracker.upcast import upcast
 
 GENESIS = "0" * 64  # the prev_hash of seq 1 (same as tracker.store.GENESIS)
-Row = Sequence[Any]  # the columns of tracker.store.COLUMNS, in that order
+Row = Sequence[Any]
+COLUMNS = (  # every column of the events table, in order (as tracker.store.COLUMNS)
+    "seq",
+    "id",
+    "proposal",
+    "version",
+    "type",
+    "actor",
+    "occurred",
+    "occurred_from",
+    "occurred_to",
+    "reported",
+    "reported_from",
+    "reported_to",
+    "recorded_at",
+    "schema_version",
+    "body",
+    "prev_hash",
+    "hash",
+)
+CHAIN_COLUMNS = ("seq", "recorded_at", "schema_version", "body", "prev_hash", "hash")
+"""What the hash chain covers (``check_chain`` reads rows of these)."""
+DERIVED_COLUMNS = (*COLUMNS[:12], "schema_version", "body")
+"""The columns derived from the body, with the body (``check_columns`` reads rows of these)."""
+LINK_COLUMNS = ("seq", "prev_hash", "hash")
+Select = Callable[[Sequence[str]], Iterable[Row]]
+"""Rows of the named columns of the events table, in seq order (``Store.rows`` is one)."""
 
 
 class Fault(Value):
@@ -90,7 +118,9 @@ class _Broken:
 
 
 @dataclass
-class _Scan:
+class Chain:
+    """What ``check_chain`` found: the head, the rows whose link broke, and recording-time faults."""
+
     rows: int = 0
     head_seq: int = 0
     head_hash: str = GENESIS
@@ -107,22 +137,22 @@ def _column_message(name: str, column: object, body: object) -> str:
 
 
 def _check_columns(row: Row, versions: dict[str, int], faults: list[Fault]) -> None:
-    """The derived columns against the decoded body, exactly (the slow path, run when the fast one misses)."""
+    """A row of ``DERIVED_COLUMNS`` against its decoded body, exactly (run when the fast test misses)."""
     seq, proposal, version, occurred, o_from, o_to, reported, r_from, r_to = (
         row[i] for i in (0, 2, 3, 6, 7, 8, 9, 10, 11)
     )
     try:
-        obj = json.loads(row[14])
+        obj = json.loads(row[13])
     except (ValueError, TypeError):
         obj = None
     if not isinstance(obj, dict):
         faults.append(Fault(seq=seq, kind="column", message="the event body is not a JSON object"))
         obj = {}
-    elif row[13] != SCHEMA_VERSION:  # a body of an older schema: compare in today's field names
+    elif row[12] != SCHEMA_VERSION:  # a body of an older schema: compare in today's field names
         try:
-            obj = upcast(obj, row[13])
+            obj = upcast(obj, row[12])
         except TrackerError as exc:
-            faults.append(Fault(seq=seq, kind="column", message=f"schema_version {row[13]!r}: {exc.message}"))
+            faults.append(Fault(seq=seq, kind="column", message=f"schema_version {row[12]!r}: {exc.message}"))
     for index, name in ((1, "id"), (2, "proposal"), (4, "type"), (5, "actor"), (6, "occurred"), (9, "reported")):
         if row[index] != obj.get(name):
             faults.append(Fault(seq=seq, kind="column", message=_column_message(name, row[index], obj.get(name))))
@@ -142,41 +172,76 @@ def _check_columns(row: Row, versions: dict[str, int], faults: list[Fault]) -> N
     versions[proposal] = version if isinstance(version, int) else expected
 
 
-def _scan(rows: Iterable[Row], head_seq: int | None) -> _Scan:
-    """First pass: hash every row, note chain breaks, check derived columns.
+def check_chain(rows: Iterable[Row], head_seq: int | None = None) -> Chain:
+    """The hash chain over rows of ``CHAIN_COLUMNS`` in seq order: breaks noted, not yet explained.
 
-    This is the hot loop (a million rows must take seconds), so it is written flat: the
-    columns unpacked into locals, the common case of ``_check_columns`` inlined as one
-    expression of substring tests on the canonical body, the exact check only on a miss.
+    The hot loop (a million rows must take a few seconds): one f-string, one SHA-256 and
+    three comparisons per intact row, the canonical text as ``tracker.store.row_hash``
+    builds it. A row that fails any test is looked at again, slowly, to note what failed.
     """
-    scan = _Scan()
-    versions: dict[str, int] = {}
-    broken = scan.broken
+    chain = Chain()
+    broken, faults = chain.broken, chain.faults
     prev_seq, prev_hash, last_at, count = 0, GENESIS, "", 0
-    for row in rows:
-        (seq, eid, proposal, version, kind, actor, occurred, o_from, o_to, reported, r_from, r_to) = row[:12]
-        recorded_at, schema_version, body, stored_prev, digest = row[12:17]
+    for seq, recorded_at, schema_version, body, stored_prev, digest in rows:
         text = f'{stored_prev}{{"event":{body},"recorded_at":"{recorded_at}","schema_version":{schema_version},"seq":{seq}}}'  # noqa: E501
-        self_ok = sha256(text.encode()).hexdigest() == digest
-        if not self_ok or stored_prev != prev_hash or seq != prev_seq + 1:
-            broken.append(
-                _Broken(seq, prev_seq, prev_hash, recorded_at, schema_version, body, stored_prev, digest, self_ok)
-            )
-        elif recorded_at < last_at:
-            scan.faults.append(Fault(seq=seq, kind="reordered", message=f"recorded_at {recorded_at} goes back in time"))
-        if recorded_at > last_at:
+        if (
+            sha256(text.encode()).hexdigest() != digest
+            or stored_prev != prev_hash
+            or seq != prev_seq + 1
+            or recorded_at < last_at
+        ):
+            self_ok = sha256(text.encode()).hexdigest() == digest
+            if not self_ok or stored_prev != prev_hash or seq != prev_seq + 1:
+                broken.append(
+                    _Broken(seq, prev_seq, prev_hash, recorded_at, schema_version, body, stored_prev, digest, self_ok)
+                )
+            else:
+                message = f"recorded_at {recorded_at} goes back in time"
+                faults.append(Fault(seq=seq, kind="reordered", message=message))
+            if recorded_at > last_at:
+                last_at = recorded_at
+        else:
             last_at = recorded_at
+        if seq == head_seq:
+            chain.at_head = digest
+        prev_seq, prev_hash = seq, digest
+        count += 1
+    chain.rows, chain.head_seq, chain.head_hash = count, prev_seq, prev_hash
+    return chain
+
+
+def check_columns(rows: Iterable[Row]) -> list[Fault]:
+    """The derived columns against the body, over rows of ``DERIVED_COLUMNS`` in seq order.
+
+    The common case is one expression of substring tests on the canonical body (keys
+    sorted: ``actor`` always first, ``type`` always last, and in a stance event ``actor``,
+    ``id``, ``occurred`` and ``proposal`` adjacent), with the exact check, which decodes
+    the body, only on a miss. Substring tests are sound only on plain values, so a value
+    with a quote or a backslash, a body of another schema version or one that nests an
+    event (``amended``) takes the exact check.
+    """
+    faults: list[Fault] = []
+    versions: dict[str, int] = {}
+    current = SCHEMA_VERSION
+    for row in rows:
+        seq, eid, proposal, version, kind, actor, occurred, o_from, o_to, reported, r_from, r_to, sv, body = row
         try:
             plain = eid + proposal + kind + actor
             agree = (
-                '"replacement":' not in body
+                sv == current
                 and '"' not in plain
                 and "\\" not in plain
-                and f'"id":"{eid}"' in body
-                and f'"proposal":"{proposal}"' in body
-                and f'"type":"{kind}"' in body
-                and f'"actor":"{actor}"' in body
-                and f'"occurred":"{occurred}"' in body
+                and '"replacement":' not in body
+                and body.endswith(f'"type":"{kind}"}}')
+                and (
+                    f'"actor":"{actor}","id":"{eid}","occurred":"{occurred}","proposal":"{proposal}"' in body
+                    or (
+                        body.startswith(f'{{"actor":"{actor}"')
+                        and f'"id":"{eid}"' in body
+                        and f'"occurred":"{occurred}"' in body
+                        and f'"proposal":"{proposal}"' in body
+                    )
+                )
                 and bounds(occurred) == (o_from, o_to)
                 and (
                     f'"reported":"{reported}"' in body and bounds(reported) == (r_from, r_to)
@@ -190,22 +255,17 @@ def _scan(rows: Iterable[Row], head_seq: int | None) -> _Scan:
         if agree:
             versions[proposal] = version
         else:
-            _check_columns(row, versions, scan.faults)
-        if seq == head_seq:
-            scan.at_head = digest
-        prev_seq, prev_hash = seq, digest
-        count += 1
-    scan.rows, scan.head_seq, scan.head_hash = count, prev_seq, prev_hash
-    return scan
+            _check_columns(row, versions, faults)
+    return faults
 
 
 def _classify(broken: list[_Broken], rows: Iterable[Row]) -> list[Fault]:
-    """Second pass: explain each chain break from where its row's hashes point."""
+    """Second pass over rows of ``LINK_COLUMNS``: explain each chain break from where its row's hashes point."""
     seq_of_hash: dict[str, int] = {}
     seq_of_prev: dict[str, int] = {}
-    for row in rows:
-        seq_of_hash[row[16]] = row[0]
-        seq_of_prev[row[15]] = row[0]
+    for seq, prev_hash, digest in rows:
+        seq_of_hash[digest] = seq
+        seq_of_prev[prev_hash] = seq
     faults: list[Fault] = []
     moved: set[int] = set()
     shift = 0
@@ -287,7 +347,7 @@ def _deleted(b: _Broken, alt: int) -> str:
     )
 
 
-def _head_fault(scan: _Scan, head: tuple[int, str]) -> Fault | None:
+def _head_fault(scan: Chain, head: tuple[int, str]) -> Fault | None:
     seq, digest = head
     if seq > scan.head_seq:
         return Fault(
@@ -307,14 +367,36 @@ def _head_fault(scan: _Scan, head: tuple[int, str]) -> Fault | None:
     return None
 
 
+def select_from(rows: Callable[[], Iterable[Row]]) -> Select:
+    """A ``Select`` over full rows (every column of ``COLUMNS``, in order), such as rows held in memory."""
+
+    def select(columns: Sequence[str]) -> Iterable[Row]:
+        at = [COLUMNS.index(c) for c in columns]
+        return ([row[i] for i in at] for row in rows())
+
+    return select
+
+
 def verify(
-    rows: Callable[[], Iterable[Row]],
+    rows: Callable[[], Iterable[Row]] | None = None,
     projection_differences: Callable[[], list[str]] | None = None,
     head: tuple[int, str] | None = None,
+    *,
+    select: Select | None = None,
 ) -> Verification:
-    """Check the chain and columns of the rows (a re-iterable source), the projections, a published head."""
-    scan = _scan(rows(), head[0] if head else None)
-    faults = scan.faults + (_classify(scan.broken, rows()) if scan.broken else [])
+    """Check the chain and columns of the log, the projections, and a published head.
+
+    The log comes from ``select`` (rows of the columns each pass needs; ``Store.rows`` is
+    one) or, for rows held in memory, from ``rows`` (a re-iterable source of full rows).
+    """
+    if select is None:
+        if rows is None:
+            raise TypeError("verify needs rows or select")
+        select = select_from(rows)
+    scan = check_chain(select(CHAIN_COLUMNS), head[0] if head else None)
+    faults = scan.faults + check_columns(select(DERIVED_COLUMNS))
+    if scan.broken:
+        faults += _classify(scan.broken, select(LINK_COLUMNS))
     checked = ["chain", "columns"]
     if head is not None:
         checked.append("head")
