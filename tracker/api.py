@@ -9,12 +9,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from tracker.answers import stored_answer
 from tracker.clock import instant
 from tracker.corpus import corpus_files
 from tracker.dates import DateError, day
 from tracker.errors import InputError, NotFoundError, TrackerError
 from tracker.events import Event, event_body
-from tracker.intervals import decode_state
 from tracker.location import ENV_DB as ENV_DB
 from tracker.location import default_db_path as default_db_path
 from tracker.lookup import END_OF_TIME
@@ -201,6 +201,7 @@ class Tracker:
         A question on one axis (or none) is an indexed lookup in the ``intervals``
         projection; a question on two or three axes replays each proposal's own stream.
         Answers leave out ``state.history`` (see ``history`` and ``audit`` for the story).
+        Answers from the projection decode their state when first read (``tracker.answers``).
         """
         q = question(on, known_by, as_recorded)
         if proposal is not None and self.store.version(proposal) == 0:
@@ -210,7 +211,7 @@ class Tracker:
         if len(asked) <= 1:
             axis, cut = asked[0] if asked else ("as_recorded", END_OF_TIME)
             return [
-                Answer.model_construct(proposal=name, state=decode_state(state), uncertain=uncertain)
+                stored_answer(name, uncertain, state)
                 for name, _, uncertain, state in lookup(self.store.conn, axis, cut, proposal)
             ]
         streams = (

@@ -23,10 +23,12 @@ PROJECTIONS_FORMAT = "3"
 
 AXES = ("on", "known_by", "as_recorded")
 
+# CROSS JOIN keeps interval_streams the outer loop (SQLite's planner otherwise starts from
+# intervals when one proposal is asked); a piece that ended by the cut-off is dropped in SQL.
 _SQL = (
-    "SELECT i.proposal, i.valid_to, i.status, i.uncertain, i.state FROM interval_streams s "
+    "SELECT i.proposal, i.status, i.uncertain, i.state FROM interval_streams s CROSS "
     "JOIN intervals i ON i.rowid = (SELECT rowid FROM intervals WHERE axis = ?1 AND proposal = s.proposal "
-    "AND valid_from <= ?2 ORDER BY valid_from DESC LIMIT 1)"
+    "AND valid_from <= ?2 ORDER BY valid_from DESC LIMIT 1) WHERE (i.valid_to IS NULL OR i.valid_to > ?2)"
 )
 
 
@@ -41,9 +43,9 @@ def pieces_at(
         raise ValueError(f"unknown axis {axis!r}")
     sql, args = _SQL, [axis, cut]
     if proposal is not None:
-        sql, args = sql + " WHERE s.proposal = ?3", [axis, cut, proposal]
-    out = []
-    for name, valid_to, status, uncertain, state in conn.execute(sql + " ORDER BY s.proposal", args):
-        if valid_to is None or valid_to > cut:
-            out.append((name, status, tuple(json.loads(uncertain)) if uncertain != "[]" else (), state))
-    return out
+        sql, args = sql + " AND s.proposal = ?3", [axis, cut, proposal]
+    loads = json.loads
+    return [
+        (name, status, tuple(loads(uncertain)) if uncertain != "[]" else (), state)
+        for name, status, uncertain, state in conn.execute(sql + " ORDER BY s.proposal", args)
+    ]
