@@ -198,7 +198,7 @@ def check_chain(rows: Iterable[Row], head_seq: int | None = None) -> Chain:
             else:
                 message = f"recorded_at {recorded_at} goes back in time"
                 faults.append(Fault(seq=seq, kind="reordered", message=message))
-            if recorded_at > last_at:
+            if isinstance(recorded_at, str) and recorded_at > last_at:
                 last_at = recorded_at
         else:
             last_at = recorded_at
