@@ -7,6 +7,7 @@ import pickle
 
 import pytest
 from helpers import ev
+from pydantic import TypeAdapter
 
 from tracker import render
 from tracker.answers import StoredAnswer, stored_answer
@@ -80,6 +81,7 @@ def test_built_as_model_construct_builds_it(rows: list[tuple[str, str | None, tu
         pytest.param(lambda a: copy.copy(a).model_dump(), id="copy"),
         pytest.param(lambda a: copy.deepcopy(a).model_dump(), id="deepcopy"),
         pytest.param(lambda a: a.model_copy(update={"uncertain": ()}).model_dump(), id="model_copy"),
+        pytest.param(lambda a: TypeAdapter(list[Answer]).dump_json([a]), id="inside_a_list"),
     ],
 )
 def test_every_use_sees_the_decoded_state(
