@@ -58,7 +58,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
         fill(store, n)
         start, cpu = time.perf_counter(), time.process_time()
-        result = verify(store.rows)
+        result = verify(select=store.rows)
         chain, cpu = time.perf_counter() - start, time.process_time() - cpu
         assert result.ok, result.faults[:3]
         print(
