@@ -88,7 +88,7 @@ def test_a_batch_on_known_and_new_proposals_refreshes_both(
 def test_an_error_in_a_worker_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRACKER_WORKERS", "2")
     monkeypatch.setattr(workers, "PARALLEL_FROM", 0)
-    streams = [("p", [(1, "2024-01-01T00:00:00.000000Z", "not json", 1)])]
+    streams = [("p", [(1, "2024-01-01T00:00:00.000000Z", "not json", 1, "2024-01-01", "2024-01-01", None, None)])]
     with pytest.raises(ValueError):
         list(workers.derive_streams(streams, 1))
 

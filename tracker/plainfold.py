@@ -11,8 +11,7 @@ very ``ProposalState`` the reducer makes. Pure: no I/O.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from tracker import codec
 from tracker.dates import Bounds, bounds
@@ -21,9 +20,12 @@ from tracker.replay import KIND_RANK, partition
 State = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Plain:
-    """A stored event as a dict, with its log position, date bounds and replay order."""
+class Plain(NamedTuple):
+    """A stored event as a dict, with its log position, date bounds and replay order.
+
+    A named tuple: built once per event on every append and rebuild, and a frozen dataclass
+    costs several times as much to construct.
+    """
 
     seq: int
     recorded_at: str
@@ -40,6 +42,15 @@ class Plain:
         occurred = bounds(event["occurred"])
         reported = bounds(event["reported"]) if event.get("reported") is not None else None
         eid = str(event["id"])
+        order = (occurred.earliest, occurred.latest, KIND_RANK[event["type"]], eid)
+        return cls(seq, recorded_at, event, occurred, reported, order, eid)
+
+    @classmethod
+    def stored(
+        cls, seq: int, recorded_at: str, event: dict[str, Any], occurred: Bounds, reported: Bounds | None
+    ) -> Plain:
+        """Wrap a decoded stored body whose date bounds are already known (the store's columns)."""
+        eid = event["id"]
         order = (occurred.earliest, occurred.latest, KIND_RANK[event["type"]], eid)
         return cls(seq, recorded_at, event, occurred, reported, order, eid)
 

@@ -123,13 +123,13 @@ def merge_segments(proposal: str, pieces: Iterable[Sequence[Any]]) -> list[tuple
                 merged[-1][2] = None
             continue
         valid_to = None if valid_to is not None and valid_to >= MAX_DAY else valid_to
-        ids = codec.loads(uncertain)
         last = merged[-1] if merged else None
-        if last is not None and last[2] == valid_from and last[3] == status and last[4] == ids:
+        # the pieces' uncertain ids are one compact JSON text per list: equal lists, equal texts
+        if last is not None and last[2] == valid_from and last[3] == status and last[4] == uncertain:
             last[2] = valid_to
         else:
-            merged.append([proposal, valid_from, valid_to, status, ids])
-    return [(p, f, t, s, json.dumps(ids)) for p, f, t, s, ids in merged]
+            merged.append([proposal, valid_from, valid_to, status, uncertain])
+    return [(p, f, t, s, "[]" if ids == "[]" else json.dumps(codec.loads(ids))) for p, f, t, s, ids in merged]
 
 
 def derive(proposal: str, records: Sequence[Recorded], *, segments: list[tuple[Any, ...]] | None = None) -> Rows:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tracker import clock
 from tracker.backup import Entry
@@ -29,7 +29,7 @@ from tracker.replay import Recorded
 from tracker.sqlite_faults import begin_immediate, default_busy_timeout, read_timeout, retry_busy, store_error
 from tracker.upcast import load
 from tracker.validate import Known, Line, decide
-from tracker.workers import Raw, derive_streams, plain
+from tracker.workers import RAW_COLUMNS, Raw, derive_streams, plain
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -349,14 +349,15 @@ class Store:
     def streams(self) -> Iterator[tuple[str, list[Recorded]]]:
         """Every proposal's stream in (proposal, version) order, one list at a time."""
         for proposal, stream in self._streams():
-            yield proposal, [Recorded.of(seq, at, load(body, version)) for seq, at, body, version in stream]
+            yield proposal, [Recorded.of(seq, at, load(body, version)) for seq, at, body, version, *_ in stream]
 
     def plain_records(self, proposal: str) -> list[Plain]:
         """One proposal's stream decoded to plain dicts (the projections' fast path), in seq order."""
         cache = self._plain_cache
         if cache is not None and proposal in cache:
             return cache[proposal]
-        sql = "SELECT seq, recorded_at, body, schema_version FROM events WHERE proposal = ? ORDER BY seq"
+        # version order is seq order within a stream, and the index gives it without a sort
+        sql = f"SELECT {RAW_COLUMNS} FROM events WHERE proposal = ? ORDER BY version"
         records = [plain(*row) for row in self.conn.execute(sql, (proposal,))]
         if cache is not None:
             cache[proposal] = records
@@ -369,7 +370,7 @@ class Store:
 
     def _streams(self) -> Iterator[tuple[str, list[Raw]]]:
         rows = self.conn.execute(
-            "SELECT proposal, seq, recorded_at, body, schema_version FROM events ORDER BY proposal, version"
+            f"SELECT proposal, {RAW_COLUMNS} FROM events ORDER BY proposal, version"
         )
         return _group(rows)
 
@@ -379,7 +380,7 @@ class Store:
             group = proposals[start : start + _REFRESH_GROUP]
             marks = ",".join("?" * len(group))
             rows = self.conn.execute(
-                "SELECT proposal, seq, recorded_at, body, schema_version FROM events "
+                f"SELECT proposal, {RAW_COLUMNS} FROM events "
                 f"WHERE proposal IN ({marks}) ORDER BY proposal, version",
                 group,
             )
@@ -645,17 +646,17 @@ def _load(body: str, version: int) -> Event:
     return load(body, version)
 
 
-def _group(rows: Iterable[tuple[str, int, str, str, int]]) -> Iterator[tuple[str, list[Raw]]]:
-    """Rows (proposal, seq, recorded_at, body, schema_version) sorted by proposal, as streams."""
+def _group(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, list[Raw]]]:
+    """Rows (proposal, *``RAW_COLUMNS``) sorted by proposal, as streams."""
     proposal: str | None = None
     stream: list[Raw] = []
-    for name, seq, recorded_at, body, version in rows:
-        if name != proposal:
+    for row in rows:
+        if row[0] != proposal:
             if stream:
                 assert proposal is not None
                 yield proposal, stream
-            proposal, stream = name, []
-        stream.append((seq, recorded_at, body, version))
+            proposal, stream = row[0], []
+        stream.append(row[1:])
     if stream:
         assert proposal is not None
         yield proposal, stream

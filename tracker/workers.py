@@ -22,14 +22,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from tracker import codec
+from tracker.dates import Bounds
 from tracker.errors import StoreError
 from tracker.events import SCHEMA_VERSION, event_body
 from tracker.plainfold import Plain
 from tracker.readable import Rows
 from tracker.upcast import load
 
-Raw = tuple[int, str, str, int]
-"""A stored row of a stream: seq, recorded_at, body, schema_version."""
+Raw = tuple[int, str, str, int, str, str, str | None, str | None]
+"""A stored row of a stream: seq, recorded_at, body, schema_version, and the date bounds the store
+computed when the event was appended (occurred_from/to, reported_from/to; ``verify`` checks them)."""
+RAW_COLUMNS = "seq, recorded_at, body, schema_version, occurred_from, occurred_to, reported_from, reported_to"
 
 PARALLEL_FROM = 20_000
 """Fewer events than this are derived in this process (a pool costs ~50 ms to start)."""
@@ -43,11 +47,14 @@ _TASK_EVENTS = 2_000  # events per task: big enough to amortise pickling, small 
 _IN_FLIGHT = 3  # tasks queued per worker
 
 
-def plain(seq: int, recorded_at: str, body: str, version: int) -> Plain:
-    """A stored body as a plain record; older schema versions go through the upcasters first."""
-    if version == SCHEMA_VERSION:
-        return Plain.decode(seq, recorded_at, body)
-    return Plain.decode(seq, recorded_at, event_body(load(body, version)))
+def plain(
+    seq: int, recorded_at: str, body: str, version: int, low: str, high: str, said: str | None, known: str | None
+) -> Plain:
+    """A stored row as a plain record, its dates bounded by the stored columns (no date is parsed);
+    older schema versions go through the upcasters first."""
+    event = codec.loads(body if version == SCHEMA_VERSION else event_body(load(body, version)))
+    reported = Bounds(said, known) if said is not None and known is not None else None
+    return Plain.stored(seq, recorded_at, event, Bounds(low, high), reported)
 
 
 def derive_stream(proposal: str, raw: Sequence[Raw]) -> list[Rows]:
