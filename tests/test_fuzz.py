@@ -10,7 +10,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from fuzz import batches, fresh, import_once, lines  # noqa: E402
 from reliability import chain_problems  # noqa: E402
 
+VALID = b'{"type": "considering", "proposal": "seed-p", "actor": "ukraine", "occurred": "2024-02"}'
 QUICK = settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
 
@@ -47,6 +48,9 @@ def test_import_path_fuzzed() -> None:
 
             @QUICK
             @given(batch=batches)
+            # both outcomes on every run: random batches alone sometimes imported nothing (a flaky assert)
+            @example(batch=[VALID])
+            @example(batch=[VALID[:-1]])  # malformed JSON
             def run(batch: list[bytes]) -> None:
                 import_once(t, folder, batch, tally)
 
