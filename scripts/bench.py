@@ -57,7 +57,7 @@ RAW_INDEXES = (
 )
 
 
-def median_ms(func: Callable[[], object], runs: int) -> float:
+def median_ms(func: Callable[[], object], runs: int = 5) -> float:
     """Median wall time of ``runs`` calls, in milliseconds."""
     times = []
     for _ in range(runs):

@@ -10,24 +10,14 @@ and the hash-chain pass. Runs against whichever ``tracker`` is importable, so
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
-from collections.abc import Callable
+
+from bench import median_ms  # scripts/ is on the path when this runs as a script
 
 import tracker
 from tracker.api import Tracker
 from tracker.projections import lookup
-
-
-def median_ms(func: Callable[[], object], runs: int = 5) -> float:
-    """Median wall time of ``runs`` calls, in milliseconds."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def chain_rate(t: Tracker, count: int) -> tuple[str, float]:

@@ -29,6 +29,7 @@ from tracker.replay import Recorded
 from tracker.sqlite_faults import begin_immediate, default_busy_timeout, read_timeout, retry_busy, store_error
 from tracker.upcast import load
 from tracker.validate import Known, Line, decide
+from tracker.verify import COLUMNS, GENESIS  # the row layout and the chain's start, as the checker reads them
 from tracker.workers import RAW_COLUMNS, Raw, derive_streams, plain
 
 if TYPE_CHECKING:
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 
     from tracker.projections import Projection
 
-GENESIS = "0" * 64
 APP_ID = "tracker"
 _CHUNK = 500
 _REFRESH_GROUP = 256
@@ -97,25 +97,6 @@ VIEWS = (
     FROM events e ORDER BY e.seq""",
 )
 
-COLUMNS = (
-    "seq",
-    "id",
-    "proposal",
-    "version",
-    "type",
-    "actor",
-    "occurred",
-    "occurred_from",
-    "occurred_to",
-    "reported",
-    "reported_from",
-    "reported_to",
-    "recorded_at",
-    "schema_version",
-    "body",
-    "prev_hash",
-    "hash",
-)
 
 
 def canonical_row(seq: int, recorded_at: str, schema_version: int, body: str) -> str:

@@ -36,7 +36,7 @@ from tracker.upcast import upcast
 
 GENESIS = "0" * 64  # the prev_hash of seq 1 (same as tracker.store.GENESIS)
 Row = Sequence[Any]
-COLUMNS = (  # every column of the events table, in order (as tracker.store.COLUMNS)
+COLUMNS = (  # every column of the events table, in order (tracker.store writes rows in this order)
     "seq",
     "id",
     "proposal",
