@@ -15,7 +15,7 @@ from typing import Literal
 
 from tracker.events import Amended, Event, Retracted, Source
 from tracker.reducer import RULES
-from tracker.replay import Question, Recorded, classify, effective, steps
+from tracker.replay import Question, Recorded, classify, effective, retracted_ids, steps
 from tracker.state import Transition, Value
 
 # The reducer writes its warnings as sentences; these fragments name them as codes.
@@ -129,21 +129,12 @@ def ref(rec: Recorded, event: Event | None = None, amended_by: int | None = None
     )
 
 
-def _cancelled(log: list[Recorded]) -> set[str]:
-    """Ids cancelled by a retraction that is not itself retracted (as ``replay.effective``)."""
-    out: set[str] = set()
-    for rec in reversed(log):
-        if rec.id not in out and isinstance(rec.event, Retracted):
-            out.add(rec.event.target)
-    return out
-
-
 def corrections(records: list[Recorded], as_recorded: str | None) -> list[Correction]:
     """Every correction of the log, with its original, and whether it applies at the cut-off."""
     by_id = {r.id: r for r in records}
     cut = [r for r in records if as_recorded is None or r.recorded_at <= as_recorded]
     in_cut = {r.id for r in cut}
-    cancelled = _cancelled(cut)
+    cancelled = retracted_ids(cut)
     out = []
     for rec in records:
         event = rec.event

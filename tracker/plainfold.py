@@ -60,13 +60,19 @@ class Plain(NamedTuple):
         return cls.of(seq, recorded_at, codec.loads(body))
 
 
-def effective(records: Iterable[Plain], as_recorded: str | None = None) -> list[Plain]:
-    """``replay.effective`` over plain records: retractions drop, amendments replace in place."""
-    log = [r for r in records if as_recorded is None or r.recorded_at <= as_recorded]
+def retracted_ids(log: Sequence[Plain]) -> set[str]:
+    """``replay.retracted_ids`` over plain records."""
     cancelled: set[str] = set()
     for rec in reversed(log):
         if rec.id not in cancelled and rec.event["type"] == "retracted":
             cancelled.add(rec.event["target"])
+    return cancelled
+
+
+def effective(records: Iterable[Plain], as_recorded: str | None = None) -> list[Plain]:
+    """``replay.effective`` over plain records: retractions drop, amendments replace in place."""
+    log = [r for r in records if as_recorded is None or r.recorded_at <= as_recorded]
+    cancelled = retracted_ids(log)
     replacements: dict[str, dict[str, Any]] = {}
     for rec in log:
         if rec.id not in cancelled and rec.event["type"] == "amended":

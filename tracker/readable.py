@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 from tracker import codec
 from tracker.dates import MAX_DAY, bounds
 from tracker.errors import InputError
-from tracker.events import Amended, Retracted
+from tracker.events import Amended
 from tracker.plainfold import Plain
-from tracker.replay import Recorded, effective
+from tracker.plainfold import retracted_ids as plain_retracted_ids
+from tracker.replay import Recorded, effective, retracted_ids
 from tracker.segments import status_intervals
 from tracker.state import Value
 
@@ -66,18 +67,10 @@ BEGIN INSERT INTO sources_fts (sources_fts, rowid, title, quote)
 Rows = dict[str, list[tuple[Any, ...]]]
 
 
-def _cancelled(records: Sequence[Recorded]) -> set[str]:
-    cancelled: set[str] = set()
-    for rec in reversed(records):
-        if rec.id not in cancelled and isinstance(rec.event, Retracted):
-            cancelled.add(rec.event.target)
-    return cancelled
-
-
 def source_rows(records: Iterable[Recorded]) -> list[dict[str, Any]]:
     """One dict per source of every event (an amendment's replacement sources listed after its own)."""
     records = list(records)
-    cancelled = _cancelled(records)
+    cancelled = retracted_ids(records)
     out = []
     for rec in records:
         event = rec.event
@@ -138,7 +131,7 @@ def derive(proposal: str, records: Sequence[Recorded], *, segments: list[tuple[A
     ``segments`` may be given already derived (from the interval projection); by default they are
     computed by replaying the records.
     """
-    cancelled = _cancelled(records)
+    cancelled = retracted_ids(records)
     notes = []
     for rec in records:
         event = rec.event
@@ -162,10 +155,7 @@ def derive(proposal: str, records: Sequence[Recorded], *, segments: list[tuple[A
 
 def derive_plain(proposal: str, records: Sequence[Plain], segments: list[tuple[Any, ...]]) -> Rows:
     """``derive`` over plain records (the append-time path): the same rows, without pydantic."""
-    cancelled: set[str] = set()
-    for rec in reversed(records):
-        if rec.id not in cancelled and rec.event["type"] == "retracted":
-            cancelled.add(rec.event["target"])
+    cancelled = plain_retracted_ids(records)
     notes, sources = [], []
     for rec in records:
         event, gone = rec.event, int(rec.id in cancelled)

@@ -11,7 +11,7 @@ then kind and id, so the answer does not depend on the order of appending).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Protocol, TypeVar
@@ -79,6 +79,15 @@ class Answer(Value):
     uncertain: tuple[str, ...] = ()
 
 
+def retracted_ids(log: Sequence[Recorded]) -> set[str]:
+    """Ids cancelled by a retraction that is not itself retracted (the log in append order)."""
+    cancelled: set[str] = set()
+    for rec in reversed(log):
+        if rec.id not in cancelled and isinstance(rec.event, Retracted):
+            cancelled.add(rec.event.target)
+    return cancelled
+
+
 def effective(records: Iterable[Recorded], as_recorded: str | None = None) -> list[Recorded]:
     """The world events of the log as recorded by ``as_recorded``, corrections applied.
 
@@ -86,10 +95,7 @@ def effective(records: Iterable[Recorded], as_recorded: str | None = None) -> li
     amended event is replaced by its latest surviving correction, keeping its id and place.
     """
     log = [r for r in records if as_recorded is None or r.recorded_at <= as_recorded]
-    cancelled: set[str] = set()
-    for rec in reversed(log):
-        if rec.id not in cancelled and isinstance(rec.event, Retracted):
-            cancelled.add(rec.event.target)
+    cancelled = retracted_ids(log)
     replacements: dict[str, Recorded] = {}
     for rec in log:
         if rec.id not in cancelled and isinstance(rec.event, Amended):
