@@ -2,7 +2,7 @@
 
 The projections fold every event of a touched proposal at append time and every event of
 the log on rebuild; through pydantic models that costs ~80 us an event (each rule copies
-the frozen state several times). This module decodes stored bodies with ``codec.loads`` (orjson)
+the frozen state several times). Stored bodies are decoded with ``codec.loads`` (``workers.plain``); this module
 and folds plain dicts (copy on write, ~3 us an event), rule for rule the same as
 ``tracker.reducer``: the property tests check that a state folded here validates to the
 very ``ProposalState`` the reducer makes. Pure: no I/O.
@@ -53,11 +53,6 @@ class Plain(NamedTuple):
         eid = event["id"]
         order = (occurred.earliest, occurred.latest, KIND_RANK[event["type"]], eid)
         return cls(seq, recorded_at, event, occurred, reported, order, eid)
-
-    @classmethod
-    def decode(cls, seq: int, recorded_at: str, body: str) -> Plain:
-        """Decode a stored body."""
-        return cls.of(seq, recorded_at, codec.loads(body))
 
 
 def retracted_ids(log: Sequence[Plain]) -> set[str]:

@@ -166,7 +166,7 @@ class ValidTime:
     def _write(self, conn: sqlite3.Connection, pieces: Iterable[Interval]) -> None:
         conn.executemany(
             "INSERT INTO intervals VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((p.axis, p.proposal, p.valid_from, p.valid_to, p.status, _ids_json(p.uncertain), p.state) for p in pieces),
+            map(_piece_row, pieces),
         )
 
     def refresh(self, store: Store, proposals: Iterable[str]) -> None:
@@ -216,10 +216,7 @@ class ValidTime:
 
     def derive(self, proposal: str, records: Sequence[Plain], before: Rows) -> Rows:
         """Every piece of the proposal on every axis, and its last seq folded."""
-        pieces = [
-            (p.axis, p.proposal, p.valid_from, p.valid_to, p.status, _ids_json(p.uncertain), p.state)
-            for p in intervals(proposal, records)
-        ]
+        pieces = [_piece_row(p) for p in intervals(proposal, records)]
         return {"intervals": pieces, "interval_streams": [(proposal, max(r.seq for r in records))]}
 
     def insert(self, conn: sqlite3.Connection, rows: Rows) -> None:
@@ -261,6 +258,11 @@ class ValidTime:
         extra = {r[0] for r in store.conn.execute("SELECT DISTINCT proposal FROM intervals")} - seen
         out += [f"intervals: pieces of {p!r}, a proposal not in the log" for p in sorted(extra)]
         return out
+
+
+def _piece_row(p: Interval) -> tuple[object, ...]:
+    """A piece as a row of the ``intervals`` table."""
+    return (p.axis, p.proposal, p.valid_from, p.valid_to, p.status, _ids_json(p.uncertain), p.state)
 
 
 def _ids_json(ids: tuple[str, ...]) -> str:
