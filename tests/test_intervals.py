@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from helpers import ev
 
 from tracker.events import event_body, parse_event
@@ -14,7 +16,7 @@ T2 = "2024-07-02T12:00:00.000000Z"
 
 def rec(seq: int, recorded_at: str = T1, **fields: object) -> Plain:
     kind = str(fields.pop("kind"))
-    return Plain.decode(seq, recorded_at, event_body(parse_event(ev(kind, **fields))))
+    return Plain.of(seq, recorded_at, json.loads(event_body(parse_event(ev(kind, **fields)))))
 
 
 def story() -> list[Plain]:

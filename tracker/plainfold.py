@@ -2,8 +2,8 @@
 
 The projections fold every event of a touched proposal at append time and every event of
 the log on rebuild; through pydantic models that costs ~80 us an event (each rule copies
-the frozen state several times). Stored bodies are decoded with ``codec.loads`` (``workers.plain``); this module
-and folds plain dicts (copy on write, ~3 us an event), rule for rule the same as
+the frozen state several times). This module folds plain dicts (stored bodies decoded with
+``codec.loads`` in ``workers.plain``) (copy on write, ~3 us an event), rule for rule the same as
 ``tracker.reducer``: the property tests check that a state folded here validates to the
 very ``ProposalState`` the reducer makes. Pure: no I/O.
 """
