@@ -78,6 +78,39 @@ def _strip(answers: list[Answer]) -> list[Answer]:
     return [a.model_copy(update={"state": a.state.model_copy(update={"history": ()})}) for a in answers]
 
 
+def _assert_fresh(t: Tracker, log: list[list[dict[str, Any]]], stamps: list[str]) -> None:
+    """Every answer from the projections equals a fresh replay; the stored rows equal a rebuild's."""
+    records = list(t.store.records())
+    questions = [Question()]
+    questions += [Question(on=d) for d in _days(log)] + [Question(known_by=d) for d in _days(log)]
+    questions += [Question(as_recorded=s) for s in ["2024-06-30T00:00:00.000000Z", *stamps]]
+    questions += [Question(as_recorded=s[:14] + "30" + s[16:]) for s in stamps]  # between two recordings
+    for q in questions:
+        expected = _strip(answer(records, q))
+        got = t.status(on=q.on, known_by=q.known_by, as_recorded=q.as_recorded)
+        assert got == expected, q
+        for a in expected:
+            assert t.status(a.proposal, on=q.on, known_by=q.known_by, as_recorded=q.as_recorded) == [a]
+    assert t.store.projection_differences() == []
+    now = answer(records, Question())  # the reducer's current state, stored without its history
+    expected = {
+        a.proposal: json.dumps(
+            a.state.model_dump(mode="json", exclude={"history"}), separators=(",", ":"), ensure_ascii=False
+        )
+        for a in now
+    }
+    assert dict(t.store.conn.execute("SELECT proposal, state FROM proposals")) == expected
+    tables = {
+        "intervals": "SELECT * FROM intervals ORDER BY axis, proposal, valid_from",
+        "proposals": "SELECT * FROM proposals ORDER BY proposal",
+        "status_segments": "SELECT * FROM status_segments ORDER BY proposal, valid_from",
+        "sources": "SELECT * FROM sources ORDER BY event_id, n",
+    }
+    before = {name: list(t.store.conn.execute(sql)) for name, sql in tables.items()}
+    t.store.rebuild()
+    assert {name: list(t.store.conn.execute(sql)) for name, sql in tables.items()} == before
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(batches(), st.booleans())
 def test_projection_equals_a_fresh_replay_on_every_axis(log: list[list[dict[str, Any]]], singly: bool) -> None:
@@ -90,56 +123,72 @@ def test_projection_equals_a_fresh_replay_on_every_axis(log: list[list[dict[str,
                         t.append([e])
                 else:
                     t.append(batch)
-        records = list(t.store.records())
-        questions = [Question()]
-        questions += [Question(on=d) for d in _days(log)] + [Question(known_by=d) for d in _days(log)]
-        questions += [Question(as_recorded=s) for s in ["2024-06-30T00:00:00.000000Z", *stamps]]
-        questions += [Question(as_recorded=s.replace("12:00", "13:00")) for s in stamps]
-        for q in questions:
-            expected = _strip(answer(records, q))
-            got = t.status(on=q.on, known_by=q.known_by, as_recorded=q.as_recorded)
-            assert got == expected, q
-            for a in expected:
-                assert t.status(a.proposal, on=q.on, known_by=q.known_by, as_recorded=q.as_recorded) == [a]
-        assert t.store.projection_differences() == []
-        now = answer(records, Question())  # the reducer's current state, stored without its history
-        expected = {
-            a.proposal: json.dumps(
-                a.state.model_dump(mode="json", exclude={"history"}), separators=(",", ":"), ensure_ascii=False
-            )
-            for a in now
-        }
-        assert dict(t.store.conn.execute("SELECT proposal, state FROM proposals")) == expected
-        before = list(t.store.conn.execute("SELECT * FROM intervals ORDER BY axis, proposal, valid_from"))
-        t.store.rebuild()
-        assert list(t.store.conn.execute("SELECT * FROM intervals ORDER BY axis, proposal, valid_from")) == before
+        _assert_fresh(t, log, stamps)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(batches(), st.sampled_from(["2023-10-15", "2024-01-20", "2024-03-31"]))
-def test_combined_questions_replay_each_stream(log: list[list[dict[str, Any]]], day: str) -> None:
+STORY = ["2023-09", "2023-10-01", "2023-11", "2023-12-15", "2024-01", "2024-02-13", "2024-03", "2024-04-10?", "2024-05"]
+
+
+@st.composite
+def stories(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Events as news mostly brings them: each later than the one before (day, month or uncertain dates),
+    some late reports about the past, reports after the fact, and now and then a correction at the end."""
+    proposals = draw(st.lists(st.sampled_from(["a", "b"]), min_size=1, max_size=2, unique=True))
+    events = []
+    for p in proposals:
+        floated = ev("floated", proposal=p, actor="russia", occurred=draw(st.sampled_from(["2023-08", "2023-08-20"])))
+        floated.update(id=f"{p}-f", addressees=draw(st.lists(st.sampled_from(PARTIES[1:]), max_size=2, unique=True)))
+        events.append(floated)
+    for i in range(draw(st.integers(0, 9))):
+        e = _world(draw, f"e{i}", draw(st.sampled_from(proposals)))
+        if draw(st.integers(0, 3)):  # mostly the next date of the story, sometimes a late one about the past
+            e["occurred"] = STORY[i]
+            reported = draw(st.sampled_from([None, None, STORY[i], *STORY[i + 1 : i + 3]]))
+            e.pop("reported", None)
+            if reported is not None:
+                e["reported"] = reported
+        events.append(e)
+    if len(events) > len(proposals) and draw(st.booleans()):
+        target = draw(st.sampled_from(events[len(proposals) :]))
+        events.append(ev("retracted", proposal=target["proposal"], actor="editor", id="x", target=target["id"]))
+        events[-1]["reason"] = "t"
+    return events
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stories())
+def test_appends_one_at_a_time_in_story_order_equal_a_fresh_replay(events: list[dict[str, Any]]) -> None:
+    """Each event in its own batch at its own time: the tail path (``intervals.extend``) serves most
+    appends here, the full one the late reports and the corrections."""
+    stamps = [f"2024-07-01T{n:02d}:00:00.000000Z" for n in range(len(events))]
     with tempfile.TemporaryDirectory() as tmp, Tracker(Path(tmp) / "t.db") as t:
-        for n, batch in enumerate(log):
-            with freeze_time(f"2024-07-{n + 1:02d}T12:00:00Z"):
-                t.append(batch)
-        records = list(t.store.records())
-        for q in [
-            Question(on=day, known_by="2024-12-31"),
-            Question(on=day, as_recorded="2024-07-01T12:00:00.000000Z"),
-            Question(on=day, known_by=day, as_recorded="2024-07-02T23:59:59.999999Z"),
-        ]:
-            assert t.status(on=q.on, known_by=q.known_by, as_recorded=q.as_recorded) == _strip(answer(records, q))
+        for stamp, e in zip(stamps, events, strict=True):
+            with freeze_time(stamp):
+                t.append([e])
+        _assert_fresh(t, [events], stamps)
 
 
-def test_a_late_report_about_the_past_changes_only_what_it_should(tracker: Tracker) -> None:
-    tracker.append([ev("floated", id="f", actor="russia", addressees=["ukraine"], occurred="2023-09")])
-    tracker.append([ev("rejected", id="r", actor="ukraine", occurred="2023-10-05", reported="2024-03-01")])
-    assert tracker.status(on="2023-10-04")[0].state.status == "floated"
-    assert tracker.status(on="2023-10-05")[0].state.status == "rejected"
-    assert tracker.status(known_by="2024-02-29") == []  # the float was never reported
-    (a,) = tracker.status(known_by="2024-03-01")
-    assert a.state.status == "rejected" and a.state.proposer is None
+def test_an_event_after_everything_extends_the_pieces_without_reading_the_stream(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with freeze_time("2024-07-01T12:00:00Z"):
+        tracker.append([ev("floated", id="f", actor="russia", addressees=["ukraine"], occurred="2023-09")])
+    with freeze_time("2024-07-01T13:00:00Z"):
+        tracker.append([ev("considering", id="c", actor="ukraine", occurred="2023-10", reported="2023-11-02")])
+
+    def whole_stream(proposal: str) -> None:
+        raise AssertionError(f"read the whole stream of {proposal}")
+
+    monkeypatch.setattr(tracker.store, "plain_records", whole_stream)
+    with freeze_time("2024-07-01T14:00:00Z"):
+        tracker.append([ev("rejected", id="r", actor="ukraine", occurred="2023-12", reported="2023-12-05")])
+    monkeypatch.undo()
     assert tracker.store.projection_differences() == []
+    assert [(a.state.status, a.uncertain) for a in tracker.status(on="2023-12-15")] == [("considering", ("r",))]
+    assert [a.state.status for a in tracker.status(on="2023-12-31")] == ["rejected"]
+    assert [a.state.status for a in tracker.status(known_by="2023-12-04")] == ["considering"]
+    assert [a.state.status for a in tracker.status(as_recorded="2024-07-01T13:59:59.999999Z")] == ["considering"]
+    assert [a.state.version for a in tracker.status()] == [3]
 
 
 def test_differences_detect_a_tampered_piece(tracker: Tracker) -> None:

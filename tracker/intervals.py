@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from tracker import codec
 from tracker.dates import Bounds
 from tracker.plainfold import Plain, State, apply, effective, empty, settle, state_json
 from tracker.state import ProposalState
@@ -231,3 +232,60 @@ def intervals(
     if "as_recorded" in axes:
         out += _sweep_recorded(proposal, records, since.get("as_recorded"))
     return out
+
+
+def extend(
+    on: Interval | None, known: Interval | None, recorded_from: str | None, rec: Plain
+) -> dict[Axis, tuple[str, list[Interval]]] | None:
+    """How each axis's last piece changes when one new event comes after everything.
+
+    The common append: a development reported as the story goes on, later than every event
+    of its proposal. When ``rec`` (not a correction) starts after the last breakpoint of the
+    ``on`` axis and that axis ends with every event certain, every earlier event precedes it
+    in replay order and none changes certainty again, so the answer from ``rec``'s earliest
+    day on is the last state with ``rec`` applied (uncertain until its latest day): nothing
+    is refolded and the stream is not read. The same holds on ``known_by`` for its report
+    (an event without one leaves that axis as it is) and on ``as_recorded`` from the new
+    recording time, where the state is the new ``on`` one (everything recorded, all certain).
+
+    ``on`` and ``known`` are the last pieces of those axes (``known`` is read only when
+    ``rec`` has a report), ``recorded_from`` where the last ``as_recorded`` piece starts.
+    Returns, per axis that changes, where its last piece now ends and the pieces after it;
+    None whenever a condition fails: the caller then recomputes from the stream (``intervals``).
+    """
+    if rec.event["type"] in ("retracted", "amended"):
+        return None
+    if on is None or recorded_from is None or not _settled_before(on, rec.occurred.earliest):
+        return None
+    if recorded_from >= rec.recorded_at:  # the same recording time: the batches merge there
+        return None
+    after, status = _applied(on.state, rec)
+    out: dict[Axis, tuple[str, list[Interval]]] = {"on": _tail(on, rec.occurred, rec.id, after, status)}
+    if rec.reported is not None:
+        if known is None or not _settled_before(known, rec.reported.earliest):
+            return None
+        out["known_by"] = _tail(known, rec.reported, rec.id, *_applied(known.state, rec))
+    moment = rec.recorded_at
+    out["as_recorded"] = (moment, [Interval(on.proposal, "as_recorded", moment, None, status, (), after)])
+    return out
+
+
+def _applied(state: str, rec: Plain) -> tuple[str, str | None]:
+    """A stored state with one more event folded in: its stored form and its status."""
+    after = settle(apply(codec.loads(state), rec.event))
+    return state_json(after), after["status"]
+
+
+def _settled_before(piece: Interval, day: str) -> bool:
+    """The axis ends in this open piece, with every event certain, starting before ``day``."""
+    return piece.valid_to is None and not piece.uncertain and piece.valid_from < day
+
+
+def _tail(piece: Interval, when: Bounds, eid: str, after: str, status: str | None) -> tuple[str, list[Interval]]:
+    """The last piece ends at ``when.earliest``; the event is uncertain until its latest day, then certain."""
+    p, axis = piece.proposal, piece.axis
+    out = []
+    if when.earliest != when.latest:
+        out.append(Interval(p, axis, when.earliest, when.latest, piece.status, (eid,), piece.state))
+    out.append(Interval(p, axis, when.latest, None, status, (), after))
+    return when.earliest, out

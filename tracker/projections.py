@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from tracker import codec
-from tracker.intervals import AXES, Interval, intervals
+from tracker.intervals import AXES, Axis, Interval, extend, intervals
 from tracker.lookup import pieces_at
 from tracker.plainfold import Plain, effective, fold, state_json
 from tracker.readable import Readable, Rows
@@ -85,20 +85,31 @@ class Current:
     def _row(self, proposal: str, records: Sequence[Plain], state: str | None) -> tuple[object, ...] | None:
         if state is None:  # every event retracted
             return None
-        s = codec.loads(state)
-        last_seq = max(r.seq for r in records)
-        return (proposal, s["status"], len(records), int(s["disputed"]), s["proposer"], last_seq, state)
+        return _current_row(proposal, len(records), max(r.seq for r in records), state)
 
     def _fresh(self, proposal: str, records: Sequence[Plain]) -> tuple[object, ...] | None:
         live = effective(records)
         return self._row(proposal, records, state_json(fold(proposal, live, history=False)) if live else None)
 
     def refresh(self, store: Store, proposals: Iterable[str]) -> None:
-        """Re-derive the rows of the touched proposals (after ``intervals``, in the same transaction)."""
+        """Re-derive the rows of the touched proposals (after ``intervals``, in the same transaction).
+
+        A batch that only adds events to a proposal with a row moves its version and last seq
+        on; a correction, or a proposal without a row, counts the whole stream.
+        """
         sql = "SELECT state FROM intervals WHERE axis = 'as_recorded' AND proposal = ? AND valid_to IS NULL"
+        after = store.refresh_after_seq
         for proposal in proposals:
             now = store.conn.execute(sql, (proposal,)).fetchone()
-            row = self._row(proposal, store.plain_records(proposal), now[0] if now else None)
+            state = now[0] if now else None
+            old = store.conn.execute("SELECT version FROM proposals WHERE proposal = ?", (proposal,)).fetchone()
+            new = store.new_records(proposal, after) if old is not None and after is not None else []
+            if new and state is not None and not any(r.event["type"] in ("retracted", "amended") for r in new):
+                row: tuple[object, ...] | None = _current_row(
+                    proposal, old[0] + len(new), max(r.seq for r in new), state
+                )
+            else:
+                row = self._row(proposal, store.plain_records(proposal), state)
             store.conn.execute("DELETE FROM proposals WHERE proposal = ?", (proposal,))
             if row is not None:
                 store.conn.execute("INSERT INTO proposals VALUES (?, ?, ?, ?, ?, ?, ?)", row)
@@ -173,8 +184,10 @@ class ValidTime:
         """Recompute the touched proposals from the earliest cut-off the batch can change, per axis."""
         conn = store.conn
         for proposal in proposals:
-            records = store.plain_records(proposal)
             row = conn.execute("SELECT last_seq FROM interval_streams WHERE proposal = ?", (proposal,)).fetchone()
+            if row is not None and self._extend(conn, proposal, store.new_records(proposal, row[0])):
+                continue
+            records = store.plain_records(proposal)
             new = [r for r in records if r.seq > row[0]] if row else []
             if not new or any(r.event["type"] in ("retracted", "amended") for r in new):
                 conn.execute(
@@ -196,6 +209,43 @@ class ValidTime:
                     self._splice(conn, proposal, axis, since[axis], [p for p in pieces if p.axis == axis])
             top = max((r.seq for r in records), default=0)
             conn.execute("INSERT OR REPLACE INTO interval_streams VALUES (?, ?)", (proposal, top))
+
+    def _extend(self, conn: sqlite3.Connection, proposal: str, new: Sequence[Plain]) -> bool:
+        """One new event after everything: cut each axis's last piece and add the new ones
+        (``intervals.extend``, which needs no stream); False when that does not apply.
+
+        Only the states it folds are read (the stored state is the bulk of a piece)."""
+        if len(new) != 1:
+            return False
+        rec = new[0]
+        last: dict[str, tuple[int, str, str | None, str | None, str]] = {}
+        for axis in AXES:
+            row = conn.execute(
+                "SELECT rowid, valid_from, valid_to, status, uncertain FROM intervals "
+                "WHERE axis = ? AND proposal = ? ORDER BY valid_from DESC LIMIT 1",
+                (axis, proposal),
+            ).fetchone()
+            if row is not None:
+                last[axis] = row
+
+        def piece(axis: Axis) -> Interval | None:
+            if axis not in last:
+                return None
+            rowid, valid_from, valid_to, status, uncertain = last[axis]
+            (state,) = conn.execute("SELECT state FROM intervals WHERE rowid = ?", (rowid,)).fetchone()
+            ids = tuple(codec.loads(uncertain)) if uncertain != "[]" else ()
+            return Interval(proposal, axis, valid_from, valid_to, status, ids, state)
+
+        recorded = last.get("as_recorded")
+        known = piece("known_by") if rec.reported is not None else None
+        changes = extend(piece("on"), known, recorded[1] if recorded else None, rec)
+        if changes is None:
+            return False
+        for axis, (cut, pieces) in changes.items():
+            conn.execute("UPDATE intervals SET valid_to = ? WHERE rowid = ?", (cut, last[axis][0]))
+            self._write(conn, pieces)
+        conn.execute("UPDATE interval_streams SET last_seq = ? WHERE proposal = ?", (rec.seq, proposal))
+        return True
 
     def _splice(self, conn: sqlite3.Connection, proposal: str, axis: str, cut: str, pieces: list[Interval]) -> None:
         """Replace the pieces from ``cut`` on; the piece across the cut ends there or, if equal, absorbs the next."""
@@ -258,6 +308,12 @@ class ValidTime:
         extra = {r[0] for r in store.conn.execute("SELECT DISTINCT proposal FROM intervals")} - seen
         out += [f"intervals: pieces of {p!r}, a proposal not in the log" for p in sorted(extra)]
         return out
+
+
+def _current_row(proposal: str, version: int, last_seq: int, state: str) -> tuple[object, ...]:
+    """A row of ``proposals``: the stream's length and last seq, and the state now (with what it says)."""
+    s = codec.loads(state)
+    return (proposal, s["status"], version, int(s["disputed"]), s["proposer"], last_seq, state)
 
 
 def _piece_row(p: Interval) -> tuple[object, ...]:

@@ -97,13 +97,26 @@ def source_rows(records: Iterable[Recorded]) -> list[dict[str, Any]]:
     return out
 
 
-def _segments_from_intervals(store: Store, proposal: str) -> list[tuple[Any, ...]]:
-    """Status segments from the stored 'on'-axis pieces of the interval projection."""
+def _segments_from_intervals(conn: sqlite3.Connection, proposal: str, start: str = "") -> list[tuple[Any, ...]]:
+    """Status segments from the stored 'on'-axis pieces of the interval projection (from ``start`` on)."""
     sql = (
         "SELECT valid_from, valid_to, status, uncertain FROM intervals "
-        "WHERE axis = 'on' AND proposal = ? ORDER BY valid_from"
+        "WHERE axis = 'on' AND proposal = ? AND valid_from >= ? ORDER BY valid_from"
     )
-    return merge_segments(proposal, store.conn.execute(sql, (proposal,)))
+    return merge_segments(proposal, conn.execute(sql, (proposal, start)))
+
+
+def _splice_segments(conn: sqlite3.Connection, proposal: str, cut: str) -> list[tuple[Any, ...]]:
+    """Delete the stored segments the 'on' pieces from ``cut`` on can change, and return their replacements.
+
+    The pieces before ``cut`` stand, so every segment but the last one starting before it
+    stands too (it ends where its neighbour's status or uncertainty differs, both before
+    ``cut``); the segments are merged again from the start of that last one.
+    """
+    sql = "SELECT max(valid_from) FROM status_segments WHERE proposal = ? AND valid_from < ?"
+    start = conn.execute(sql, (proposal, cut)).fetchone()[0] or ""
+    conn.execute("DELETE FROM status_segments WHERE proposal = ? AND valid_from >= ?", (proposal, start))
+    return _segments_from_intervals(conn, proposal, start)
 
 
 def merge_segments(proposal: str, pieces: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
@@ -190,19 +203,17 @@ class Readable:
         # the 'on' axis of the interval projection (refreshed just before, in the same transaction)
         # instead of a second replay; ``differences`` still checks them against an independent
         # replay through the pydantic models (``derive``).
-        segments = _segments_from_intervals(store, proposal)
-        after = store.refresh_after_seq
-        records = store.plain_records(proposal)
-        new = [r for r in records if r.seq > after] if after is not None else []
-        if after is not None and not any(r.event["type"] in ("retracted", "amended") for r in new):
+        conn, after = store.conn, store.refresh_after_seq
+        new = store.new_records(proposal, after) if after is not None else []
+        if new and not any(r.event["type"] in ("retracted", "amended") for r in new):
             # Only new events, and no correction: earlier rows stand as they are, add the new ones.
-            store.conn.execute("DELETE FROM status_segments WHERE proposal = ?", (proposal,))
+            segments = _splice_segments(conn, proposal, min(r.occurred.earliest for r in new))
             rows = derive_plain(proposal, new, segments)
         else:
             for table in self.tables:
-                store.conn.execute(f"DELETE FROM {table} WHERE proposal = ?", (proposal,))
-            rows = derive_plain(proposal, records, segments)
-        self.insert(store.conn, rows)
+                conn.execute(f"DELETE FROM {table} WHERE proposal = ?", (proposal,))
+            rows = derive_plain(proposal, store.plain_records(proposal), _segments_from_intervals(conn, proposal))
+        self.insert(conn, rows)
 
     def derive(self, proposal: str, records: Sequence[Plain], before: Rows) -> Rows:
         """Every row of the proposal; the segments from the 'on'-axis pieces derived just before."""

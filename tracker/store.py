@@ -348,6 +348,18 @@ class Store:
             cache[proposal] = records
         return records
 
+    def new_records(self, proposal: str, after_seq: int) -> list[Plain]:
+        """The events of one proposal after ``after_seq`` (what a batch added), as plain records.
+
+        Read without the rest of the stream (the index on (proposal, version) holds the seq), so
+        that a projection extending its rows at the tail costs the same at any stream length.
+        """
+        cache = self._plain_cache
+        if cache is not None and proposal in cache:
+            return [r for r in cache[proposal] if r.seq > after_seq]
+        sql = f"SELECT {RAW_COLUMNS} FROM events WHERE proposal = ? AND seq > ? ORDER BY version"
+        return [plain(*row) for row in self.conn.execute(sql, (proposal, after_seq))]
+
     def plain_streams(self) -> Iterator[tuple[str, list[Plain]]]:
         """Every proposal's stream as plain dicts, one list at a time (for rebuild and verify)."""
         for proposal, stream in self._streams():
