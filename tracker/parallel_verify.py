@@ -97,7 +97,12 @@ def check_chain_of(store: Store, head_seq: int | None = None) -> Chain:
     plan = _plan(store)
     if plan is None:
         return check_chain(store.rows(CHAIN_COLUMNS), head_seq)
-    return _join(store.path, _check_ranges(store.path, plan[0], head_seq, columns=False), head_seq)[0]
+    return chain_in_ranges(store.path, plan[0], head_seq)
+
+
+def chain_in_ranges(path: Path, spans: Sequence[Span], head_seq: int | None = None) -> Chain:
+    """The chain pass of the log at ``path``, one range per task in a pool of workers."""
+    return _join(path, _check_ranges(path, spans, head_seq, columns=False), head_seq)[0]
 
 
 def ranged_passes(path: Path, spans: Sequence[Span]) -> Passes:
