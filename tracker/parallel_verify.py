@@ -227,10 +227,10 @@ def _join(path: Path, checks: list[RangeCheck], head_seq: int | None) -> tuple[C
     state, versions = START, dict[Any, Any]()
     for check in checks:
         if not all(map(_same, check.start, state)):
-            check.chain = _again(path, check, head_seq, start=state).chain
+            check.chain = _again(path, check.span, head_seq, state).chain
         if check.column_faults is not None:
             if not all(_same(versions.get(p, 0), v) for p, v in check.assumed.items()):
-                again = _again(path, check, head_seq, start=state, versions=dict(versions))
+                again = _again(path, check.span, head_seq, state, dict(versions))
                 check.column_faults, check.versions = again.column_faults, again.versions
             faults += check.column_faults or []
             versions.update(check.versions)
@@ -245,10 +245,13 @@ def _join(path: Path, checks: list[RangeCheck], head_seq: int | None) -> tuple[C
     return chain, faults
 
 
-def _again(path: Path, check: RangeCheck, head_seq: int | None, **state: Any) -> RangeCheck:
-    """One range checked again in this process (a tampered log: the assumed start did not hold)."""
+def _again(
+    path: Path, span: Span, head_seq: int | None, start: Link, versions: dict[Any, Any] | None = None
+) -> RangeCheck:
+    """One range checked again in this process from the real state (a tampered log: the assumed one
+    did not hold); the column pass too when ``versions`` is given."""
     try:
-        return check_range(path, check.span, head_seq, columns="versions" in state, **state)
+        return check_range(path, span, head_seq, columns=versions is not None, start=start, versions=versions)
     except sqlite3.Error as exc:
         raise store_error(exc, path, "read") from None
 
