@@ -220,3 +220,18 @@ def test_a_worker_that_dies_is_one_store_error(log: Rows, tmp_path: Path, monkey
     monkeypatch.setattr(parallel_verify, "check_range", _die)
     with pytest.raises(StoreError, match="worker process verifying the log died"):
         ranged_passes(path, split(0, 23, 2))(None)
+
+
+def test_rows_appended_after_the_start_are_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel_verify, "PARALLEL_FROM", 0)
+    monkeypatch.setenv("TRACKER_WORKERS", "2")
+    with Tracker(tmp_path / "t.db") as t, Tracker(tmp_path / "t.db") as writer:
+        t.append(LOG[:5])
+        plan = parallel_verify._plan(t.store)
+        assert plan is not None
+        spans, last = plan
+        head = t.head()
+        writer.append(LOG[5:])  # another writer appends once the head is fixed
+        result = verify(select=parallel_verify._bounded(t.store.conn, last), passes=ranged_passes(t.store.path, spans))
+        assert (result.ok, result.rows, result.head_seq, result.head_hash) == (True, 5, *head)
+        assert t.verify().rows == len(LOG)
