@@ -38,9 +38,9 @@ import synthetic  # noqa: E402
 
 from tracker import workers  # noqa: E402
 from tracker.api import Tracker  # noqa: E402
+from tracker.parallel_verify import check_chain_of  # noqa: E402
 from tracker.projections import lookup  # noqa: E402
 from tracker.store import COLUMNS  # noqa: E402
-from tracker.verify import CHAIN_COLUMNS, check_chain  # noqa: E402
 
 PER_PROPOSAL = 100
 VERIFY_PROJECTIONS_UP_TO = 200_000
@@ -253,14 +253,16 @@ def bench_size(total: int, workdir: Path) -> dict[str, Any]:
 
 
 def verify_chain(t: Tracker) -> None:
-    """The hash chain as ``tracker verify`` checks it (``tracker.verify.check_chain``), nothing else."""
-    chain = check_chain(t.store.rows(CHAIN_COLUMNS))
+    """The hash chain as ``tracker verify`` checks it, nothing else: in ranges on every core from
+    ``parallel_verify.PARALLEL_FROM`` events (``parallel_verify.check_chain_of``)."""
+    chain = check_chain_of(t.store)
     if chain.broken or chain.faults:
         raise SystemExit(f"hash chain broken: {len(chain.broken)} break(s), {len(chain.faults)} fault(s)")
 
 
 def verify_log(t: Tracker) -> None:
-    """``tracker verify --no-projections``: the chain and the derived columns of every row."""
+    """``tracker verify --no-projections``: the chain and the derived columns of every row (in ranges
+    on every core from ``parallel_verify.PARALLEL_FROM`` events, as ``Tracker.verify`` runs them)."""
     result = t.verify(projections=False)
     if not result.ok:
         raise SystemExit(f"verify failed: {result.faults[:3]}")

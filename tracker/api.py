@@ -364,12 +364,11 @@ class Tracker:
         ``head`` (``"SEQ:HASH"`` or a tuple) proves that the log recorded then is a prefix of
         the log now. Faults are data: check ``.ok`` and ``.faults``.
         """
+        from tracker.parallel_verify import verify_store
         from tracker.verify import parse_head
-        from tracker.verify import verify as verify_log
 
         published = parse_head(head) if isinstance(head, str) else head
-        differences = self.store.projection_differences if projections else None
-        return verify_log(projection_differences=differences, head=published, select=self.store.rows)
+        return verify_store(self.store, published, projections=projections)
 
     def restore(self, path: str | os.PathLike[str]) -> AppendResult:
         """Restore a ``tracker export`` file into this (empty) database, chain byte for byte."""

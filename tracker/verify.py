@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
-from typing import Any
+from typing import Any, NamedTuple
 
 from tracker.dates import DateError, bounds
 from tracker.errors import InputError, TrackerError
@@ -117,6 +117,18 @@ class _Broken:
     self_ok: bool
 
 
+class Link(NamedTuple):
+    """The chain pass's state between two rows: the last row's seq and stored hash, and the
+    latest recording time it has accepted (``START`` before the first row)."""
+
+    seq: int
+    hash: str
+    recorded_at: str
+
+
+START = Link(0, GENESIS, "")
+
+
 @dataclass
 class Chain:
     """What ``check_chain`` found: the head, the rows whose link broke, and recording-time faults."""
@@ -127,6 +139,12 @@ class Chain:
     broken: list[_Broken] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     at_head: str | None = None
+    last_at: str = ""  # the recorded_at the next row is held to (``Link.recorded_at``)
+
+    @property
+    def end(self) -> Link:
+        """The state after the last row: where a pass over the rows that follow starts."""
+        return Link(self.head_seq, self.head_hash, self.last_at)
 
 
 _RANK = {"column": 2, "projection": 3}  # at the same seq, a chain fault explains a column fault
@@ -136,7 +154,7 @@ def _column_message(name: str, column: object, body: object) -> str:
     return f"column {name} is {column!r} but the event body says {body!r}"
 
 
-def _check_columns(row: Row, versions: dict[str, int], faults: list[Fault]) -> None:
+def _check_columns(row: Row, versions: dict[Any, Any], faults: list[Fault]) -> None:
     """A row of ``DERIVED_COLUMNS`` against its decoded body, exactly (run when the fast test misses)."""
     seq, proposal, version, occurred, o_from, o_to, reported, r_from, r_to = (
         row[i] for i in (0, 2, 3, 6, 7, 8, 9, 10, 11)
@@ -172,16 +190,19 @@ def _check_columns(row: Row, versions: dict[str, int], faults: list[Fault]) -> N
     versions[proposal] = version if isinstance(version, int) else expected
 
 
-def check_chain(rows: Iterable[Row], head_seq: int | None = None) -> Chain:
+def check_chain(rows: Iterable[Row], head_seq: int | None = None, start: Link = START) -> Chain:
     """The hash chain over rows of ``CHAIN_COLUMNS`` in seq order: breaks noted, not yet explained.
 
     The hot loop (a million rows must take a few seconds): one f-string, one SHA-256 and
     three comparisons per intact row, the canonical text as ``tracker.store.row_hash``
     builds it. A row that fails any test is looked at again, slowly, to note what failed.
+    ``start`` continues a chain from the state another pass ended in (``Chain.end``), so
+    that consecutive ranges of the log can be checked apart.
     """
     chain = Chain()
     broken, faults = chain.broken, chain.faults
-    prev_seq, prev_hash, last_at, count = 0, GENESIS, "", 0
+    prev_seq, prev_hash, last_at = start
+    count = 0
     for seq, recorded_at, schema_version, body, stored_prev, digest in rows:
         text = f'{stored_prev}{{"event":{body},"recorded_at":"{recorded_at}","schema_version":{schema_version},"seq":{seq}}}'  # noqa: E501
         if (
@@ -206,11 +227,11 @@ def check_chain(rows: Iterable[Row], head_seq: int | None = None) -> Chain:
             chain.at_head = digest
         prev_seq, prev_hash = seq, digest
         count += 1
-    chain.rows, chain.head_seq, chain.head_hash = count, prev_seq, prev_hash
+    chain.rows, chain.head_seq, chain.head_hash, chain.last_at = count, prev_seq, prev_hash, last_at
     return chain
 
 
-def check_columns(rows: Iterable[Row]) -> list[Fault]:
+def check_columns(rows: Iterable[Row], versions: dict[Any, Any] | None = None) -> list[Fault]:
     """The derived columns against the body, over rows of ``DERIVED_COLUMNS`` in seq order.
 
     The common case is one expression of substring tests on the canonical body (keys
@@ -219,9 +240,12 @@ def check_columns(rows: Iterable[Row]) -> list[Fault]:
     the body, only on a miss. Substring tests are sound only on plain values, so a value
     with a quote or a backslash, a body of another schema version or one that nests an
     event (``amended``) takes the exact check.
+
+    ``versions`` (each proposal's last version seen) is the state carried from row to row:
+    pass it to start from the rows before these, and read it afterwards to go on.
     """
     faults: list[Fault] = []
-    versions: dict[str, int] = {}
+    versions = {} if versions is None else versions
     current = SCHEMA_VERSION
     for row in rows:
         seq, eid, proposal, version, kind, actor, occurred, o_from, o_to, reported, r_from, r_to, sv, body = row
@@ -377,24 +401,42 @@ def select_from(rows: Callable[[], Iterable[Row]]) -> Select:
     return select
 
 
+Passes = Callable[[int | None], tuple[Chain, list[Fault]]]
+"""The chain pass and the column pass over the whole log (given the published head's seq):
+what ``check_chain`` and ``check_columns`` find, in one process or split in ranges
+(``tracker.parallel_verify``)."""
+
+
+def serial_passes(select: Select) -> Passes:
+    """The two passes in this process, each one loop over the whole log."""
+
+    def passes(head_seq: int | None) -> tuple[Chain, list[Fault]]:
+        return check_chain(select(CHAIN_COLUMNS), head_seq), check_columns(select(DERIVED_COLUMNS))
+
+    return passes
+
+
 def verify(
     rows: Callable[[], Iterable[Row]] | None = None,
     projection_differences: Callable[[], list[str]] | None = None,
     head: tuple[int, str] | None = None,
     *,
     select: Select | None = None,
+    passes: Passes | None = None,
 ) -> Verification:
     """Check the chain and columns of the log, the projections, and a published head.
 
     The log comes from ``select`` (rows of the columns each pass needs; ``Store.rows`` is
     one) or, for rows held in memory, from ``rows`` (a re-iterable source of full rows).
+    ``passes`` runs the chain and column passes another way (default: ``serial_passes``);
+    whichever way, they must find what the serial loops find.
     """
     if select is None:
         if rows is None:
             raise TypeError("verify needs rows or select")
         select = select_from(rows)
-    scan = check_chain(select(CHAIN_COLUMNS), head[0] if head else None)
-    faults = scan.faults + check_columns(select(DERIVED_COLUMNS))
+    scan, column_faults = (passes or serial_passes(select))(head[0] if head else None)
+    faults = scan.faults + column_faults
     if scan.broken:
         faults += _classify(scan.broken, select(LINK_COLUMNS))
     checked = ["chain", "columns"]
