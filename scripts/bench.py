@@ -46,6 +46,7 @@ PER_PROPOSAL = 100
 VERIFY_PROJECTIONS_UP_TO = 200_000
 SERIAL_IMPORT_UP_TO = 200_000
 BIG = 1000
+FEED = 1000
 RAW_SCHEMA = """CREATE TABLE events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, proposal TEXT NOT NULL,
     version INTEGER NOT NULL, type TEXT NOT NULL, actor TEXT NOT NULL, occurred TEXT NOT NULL,
     occurred_from TEXT NOT NULL, occurred_to TEXT NOT NULL, reported TEXT, reported_from TEXT, reported_to TEXT,
@@ -235,6 +236,9 @@ def bench_size(total: int, workdir: Path) -> dict[str, Any]:
             )
 
         out["durable_append_ms"] = median_ms(append_one, 30)
+        for share, key, day in ((1.0, "feed_tail_per_s", "2036-01-15"), (0.9, "feed_mixed_per_s", "2036-02-15")):
+            feed = feed_events(rng, slugs, floats, FEED, share, key, day)
+            out[key] = FEED / timed(lambda f=feed: t.append(f))  # type: ignore[misc]
         count = t.store.count()
         out["rebuild_per_s"] = count / timed(t.store.rebuild)
         out["verify_chain_per_s"] = count / timed(lambda: verify_chain(t))
@@ -249,6 +253,21 @@ def bench_size(total: int, workdir: Path) -> dict[str, Any]:
         pages = conn.execute("PRAGMA page_count").fetchone()[0] * conn.execute("PRAGMA page_size").fetchone()[0]
         out["bytes_per_event"] = pages / count
         out["eventsourcing"] = bench_eventsourcing(conn, workdir)
+    return out
+
+
+def feed_events(
+    rng: random.Random, slugs: list[str], floats: dict[str, Any], count: int, share: float, tag: str, day: str
+) -> list[dict[str, Any]]:
+    """A day's feed into the big log: ``count`` developments of random proposals, ``share`` of them
+    dated ``day``, later than everything (the synthetic log ends by 2035), the rest about the past."""
+    out = []
+    for n in range(count):
+        slug = rng.choice(slugs)
+        f = floats[slug]
+        actor = (f.get("addressees") or [f["actor"]])[0]
+        occurred = day if rng.random() < share else "2019-05"
+        out.append({"type": "considering", "proposal": slug, "actor": actor, "occurred": occurred, "id": f"{tag}-{n}"})
     return out
 
 
@@ -318,6 +337,8 @@ ROWS: list[tuple[str, str, str]] = [
     ("peak RSS of the largest worker process, MB", "peak_rss_worker_mb", ""),
     ("one durable append via the API, projections updated, ms", "durable_append_ms", "<= 5"),
     ("raw durable single-row insert + commit, ms", "raw_durable_append_ms", ""),
+    ("import of a 1,000-event feed into the log, all later than everything, events/s", "feed_tail_per_s", ""),
+    ("import of a 1,000-event feed, 10% about the past, events/s", "feed_mixed_per_s", ""),
     ("status of one proposal, --on, ms", "one_on_ms", "<= 2, flat"),
     ("status of one proposal, --known-by, ms", "one_known_by_ms", "<= 2, flat"),
     ("status of one proposal, --as-recorded, ms", "one_as_recorded_ms", "<= 2, flat"),

@@ -139,11 +139,13 @@ def stories(draw: st.DrawFn) -> list[dict[str, Any]]:
         floated = ev("floated", proposal=p, actor="russia", occurred=draw(st.sampled_from(["2023-08", "2023-08-20"])))
         floated.update(id=f"{p}-f", addressees=draw(st.lists(st.sampled_from(PARTIES[1:]), max_size=2, unique=True)))
         events.append(floated)
+    step = 0
     for i in range(draw(st.integers(0, 9))):
         e = _world(draw, f"e{i}", draw(st.sampled_from(proposals)))
+        step = min(step + draw(st.sampled_from([0, 1, 1])), len(STORY) - 1)  # now and then the same day
         if draw(st.integers(0, 3)):  # mostly the next date of the story, sometimes a late one about the past
-            e["occurred"] = STORY[i]
-            reported = draw(st.sampled_from([None, None, STORY[i], *STORY[i + 1 : i + 3]]))
+            e["occurred"] = STORY[step]
+            reported = draw(st.sampled_from([None, None, STORY[step], *STORY[step + 1 : step + 3]]))
             e.pop("reported", None)
             if reported is not None:
                 e["reported"] = reported
@@ -156,15 +158,16 @@ def stories(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(stories())
-def test_appends_one_at_a_time_in_story_order_equal_a_fresh_replay(events: list[dict[str, Any]]) -> None:
-    """Each event in its own batch at its own time: the tail path (``intervals.extend``) serves most
-    appends here, the full one the late reports and the corrections."""
-    stamps = [f"2024-07-01T{n:02d}:00:00.000000Z" for n in range(len(events))]
+@given(stories(), st.integers(1, 3))
+def test_appends_in_story_order_equal_a_fresh_replay(events: list[dict[str, Any]], size: int) -> None:
+    """Batches of ``size`` events, each at its own time: the tail path (``intervals.extend``) serves
+    most appends here, the full one the late reports, the events out of order and the corrections."""
+    batches = [events[i : i + size] for i in range(0, len(events), size)]
+    stamps = [f"2024-07-01T{n:02d}:00:00.000000Z" for n in range(len(batches))]
     with tempfile.TemporaryDirectory() as tmp, Tracker(Path(tmp) / "t.db") as t:
-        for stamp, e in zip(stamps, events, strict=True):
+        for stamp, batch in zip(stamps, batches, strict=True):
             with freeze_time(stamp):
-                t.append([e])
+                t.append(batch)
         _assert_fresh(t, [events], stamps)
 
 
@@ -182,13 +185,50 @@ def test_an_event_after_everything_extends_the_pieces_without_reading_the_stream
     monkeypatch.setattr(tracker.store, "plain_records", whole_stream)
     with freeze_time("2024-07-01T14:00:00Z"):
         tracker.append([ev("rejected", id="r", actor="ukraine", occurred="2023-12", reported="2023-12-05")])
+    with freeze_time("2024-07-01T15:00:00Z"):  # two at once, the second after the first
+        tracker.append(
+            [
+                ev("denied", id="d", actor="russia", occurred="2024-01-02", reported="2024-01-03"),
+                ev("considering", id="c2", actor="ukraine", occurred="2024-02", reported="2024-02-03"),
+            ]
+        )
     monkeypatch.undo()
     assert tracker.store.projection_differences() == []
     assert [(a.state.status, a.uncertain) for a in tracker.status(on="2023-12-15")] == [("considering", ("r",))]
     assert [a.state.status for a in tracker.status(on="2023-12-31")] == ["rejected"]
     assert [a.state.status for a in tracker.status(known_by="2023-12-04")] == ["considering"]
     assert [a.state.status for a in tracker.status(as_recorded="2024-07-01T13:59:59.999999Z")] == ["considering"]
-    assert [a.state.version for a in tracker.status()] == [3]
+    assert [a.state.version for a in tracker.status(as_recorded="2024-07-01T14:00:00.000000Z")] == [3]
+    assert [(a.state.status, a.uncertain) for a in tracker.status(on="2024-02-01")] == [("rejected", ("c2",))]
+    assert [(a.state.disputed, a.state.version) for a in tracker.status()] == [(True, 5)]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "tail"),
+    [
+        ("considering", "rejected", True),  # the second sorts after the first on their common day
+        ("rejected", "considering", False),  # before it: the stream is folded again
+    ],
+)
+def test_two_developments_on_one_day_in_one_batch(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch, first: str, second: str, tail: bool
+) -> None:
+    stamps = ["2024-07-01T12:00:00.000000Z", "2024-07-01T13:00:00.000000Z"]
+    with freeze_time(stamps[0]):
+        float_ = ev("floated", id="f", actor="russia", addressees=["ukraine"], occurred="2023-09-20")
+        tracker.append([{**float_, "reported": "2023-09-21"}])
+    batch = [
+        ev("considering", id="x0", actor="ukraine", occurred="2023-10", reported="2023-11-01"),
+        ev(first, id="x1", actor="ukraine", occurred="2023-11-02", reported="2023-11-02"),
+        ev(second, id="x2", actor="ukraine", occurred="2023-11-02", reported="2023-11-02"),
+    ]
+    read = tracker.store.plain_records
+    streams_read: list[str] = []
+    monkeypatch.setattr(tracker.store, "plain_records", lambda p: streams_read.append(p) or read(p))
+    with freeze_time(stamps[1]):
+        tracker.append(batch)
+    assert bool(streams_read) is not tail
+    _assert_fresh(tracker, [batch], stamps)
 
 
 def test_differences_detect_a_tampered_piece(tracker: Tracker) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from tracker import codec
@@ -235,57 +235,81 @@ def intervals(
 
 
 def extend(
-    on: Interval | None, known: Interval | None, recorded_from: str | None, rec: Plain
+    on: Interval | None, known: Interval | None, recorded_from: str | None, recs: Sequence[Plain]
 ) -> dict[Axis, tuple[str, list[Interval]]] | None:
-    """How each axis's last piece changes when one new event comes after everything.
+    """How each axis's last piece changes when a batch's new events come after everything.
 
-    The common append: a development reported as the story goes on, later than every event
-    of its proposal. When ``rec`` (not a correction) starts after the last breakpoint of the
-    ``on`` axis and that axis ends with every event certain, every earlier event precedes it
-    in replay order and none changes certainty again, so the answer from ``rec``'s earliest
-    day on is the last state with ``rec`` applied (uncertain until its latest day): nothing
-    is refolded and the stream is not read. The same holds on ``known_by`` for its report
-    (an event without one leaves that axis as it is) and on ``as_recorded`` from the new
-    recording time, where the state is the new ``on`` one (everything recorded, all certain).
+    The common append: developments reported as the story goes on, each later than every
+    event of its proposal before it. When an event (not a correction) starts after the last
+    breakpoint of the ``on`` axis and that axis ends with every event certain, every earlier
+    event precedes it in replay order and none changes certainty again, so the answer from
+    its earliest day on is the last state with it applied (uncertain until its latest day):
+    nothing is refolded and the stream is not read. The same holds on ``known_by`` for its
+    report (an event without one leaves that axis as it is), event after event, and on
+    ``as_recorded`` from the batch's recording time, where the state is the last ``on`` one
+    (everything recorded, all certain).
 
-    ``on`` and ``known`` are the last pieces of those axes (``known`` is read only when
-    ``rec`` has a report), ``recorded_from`` where the last ``as_recorded`` piece starts.
-    Returns, per axis that changes, where its last piece now ends and the pieces after it;
-    None whenever a condition fails: the caller then recomputes from the stream (``intervals``).
+    ``on`` and ``known`` are the last pieces of those axes (``known`` is needed only when an
+    event has a report), ``recorded_from`` where the last ``as_recorded`` piece starts, and
+    ``recs`` the batch's new events of this proposal in append order. Returns, per axis that
+    changes, where its last stored piece now ends and the pieces after it; None whenever a
+    condition fails: the caller then recomputes from the stream (``intervals``).
     """
-    if rec.event["type"] in ("retracted", "amended"):
+    if on is None or recorded_from is None or not recs:
         return None
-    if on is None or recorded_from is None or not _settled_before(on, rec.occurred.earliest):
-        return None
-    if recorded_from >= rec.recorded_at:  # the same recording time: the batches merge there
-        return None
-    after, status = _applied(on.state, rec)
-    out: dict[Axis, tuple[str, list[Interval]]] = {"on": _tail(on, rec.occurred, rec.id, after, status)}
-    if rec.reported is not None:
-        if known is None or not _settled_before(known, rec.reported.earliest):
+    moment = recs[0].recorded_at
+    if recorded_from >= moment or any(r.recorded_at != moment for r in recs):
+        return None  # the same recording time as the last batch: the batches merge there
+    out: dict[Axis, tuple[str, list[Interval]]] = {}
+    orders = {r.id: r.order for r in recs}
+    for rec in recs:
+        if rec.event["type"] in ("retracted", "amended"):
             return None
-        out["known_by"] = _tail(known, rec.reported, rec.id, *_applied(known.state, rec))
-    moment = rec.recorded_at
-    out["as_recorded"] = (moment, [Interval(on.proposal, "as_recorded", moment, None, status, (), after)])
+        on = _fold_in(out, on, rec.occurred, rec, orders)
+        if on is None:
+            return None
+        if rec.reported is not None:
+            known = _fold_in(out, known, rec.reported, rec, orders)
+            if known is None:
+                return None
+    out["as_recorded"] = (moment, [Interval(on.proposal, "as_recorded", moment, None, on.status, (), on.state)])
     return out
 
 
-def _applied(state: str, rec: Plain) -> tuple[str, str | None]:
-    """A stored state with one more event folded in: its stored form and its status."""
-    after = settle(apply(codec.loads(state), rec.event))
-    return state_json(after), after["status"]
+def _fold_in(
+    out: dict[Axis, tuple[str, list[Interval]]],
+    last: Interval | None,
+    when: Bounds,
+    rec: Plain,
+    orders: Mapping[str, tuple[str, str, int, str]],
+) -> Interval | None:
+    """Add ``rec`` after ``last``, its axis's last piece, to ``out``; the new last piece, or None if not after it.
 
-
-def _settled_before(piece: Interval, day: str) -> bool:
-    """The axis ends in this open piece, with every event certain, starting before ``day``."""
-    return piece.valid_to is None and not piece.uncertain and piece.valid_from < day
-
-
-def _tail(piece: Interval, when: Bounds, eid: str, after: str, status: str | None) -> tuple[str, list[Interval]]:
-    """The last piece ends at ``when.earliest``; the event is uncertain until its latest day, then certain."""
-    p, axis = piece.proposal, piece.axis
-    out = []
+    ``rec`` may start on the day ``last`` starts when ``last`` is this batch's and folds an
+    event ``rec`` follows in replay order (two developments on one day): ``last`` is then
+    replaced. A stored last piece must start before ``rec``: which event it folded last, and
+    where that one sorts, is not known without the stream.
+    """
+    if last is None or last.valid_to is not None or last.uncertain or last.valid_from > when.earliest:
+        return None
+    ours = last.axis in out
+    tie = last.valid_from == when.earliest
+    state = codec.loads(last.state)
+    if tie and not (ours and rec.order > orders[state["last_event"]]):
+        return None
+    folded = settle(apply(state, rec.event))
+    p, axis, after = last.proposal, last.axis, state_json(folded)
+    new = []
     if when.earliest != when.latest:
-        out.append(Interval(p, axis, when.earliest, when.latest, piece.status, (eid,), piece.state))
-    out.append(Interval(p, axis, when.latest, None, status, (), after))
-    return when.earliest, out
+        new.append(Interval(p, axis, when.earliest, when.latest, last.status, (rec.id,), last.state))
+    new.append(Interval(p, axis, when.latest, None, folded["status"], (), after))
+    if ours:  # ``last`` is this batch's: it now ends where ``rec`` starts, or gives way to it
+        pieces = out[axis][1]
+        if tie:
+            pieces.pop()
+        else:
+            pieces[-1] = replace(pieces[-1], valid_to=when.earliest)
+        pieces += new
+    else:
+        out[axis] = (when.earliest, new)
+    return new[-1]

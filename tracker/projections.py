@@ -211,13 +211,12 @@ class ValidTime:
             conn.execute("INSERT OR REPLACE INTO interval_streams VALUES (?, ?)", (proposal, top))
 
     def _extend(self, conn: sqlite3.Connection, proposal: str, new: Sequence[Plain]) -> bool:
-        """One new event after everything: cut each axis's last piece and add the new ones
+        """New events after everything: cut each axis's last piece and add the new ones
         (``intervals.extend``, which needs no stream); False when that does not apply.
 
         Only the states it folds are read (the stored state is the bulk of a piece)."""
-        if len(new) != 1:
+        if not new:
             return False
-        rec = new[0]
         last: dict[str, tuple[int, str, str | None, str | None, str]] = {}
         for axis in AXES:
             row = conn.execute(
@@ -237,14 +236,14 @@ class ValidTime:
             return Interval(proposal, axis, valid_from, valid_to, status, ids, state)
 
         recorded = last.get("as_recorded")
-        known = piece("known_by") if rec.reported is not None else None
-        changes = extend(piece("on"), known, recorded[1] if recorded else None, rec)
+        known = piece("known_by") if any(r.reported is not None for r in new) else None
+        changes = extend(piece("on"), known, recorded[1] if recorded else None, new)
         if changes is None:
             return False
         for axis, (cut, pieces) in changes.items():
             conn.execute("UPDATE intervals SET valid_to = ? WHERE rowid = ?", (cut, last[axis][0]))
             self._write(conn, pieces)
-        conn.execute("UPDATE interval_streams SET last_seq = ? WHERE proposal = ?", (rec.seq, proposal))
+        conn.execute("UPDATE interval_streams SET last_seq = ? WHERE proposal = ?", (new[-1].seq, proposal))
         return True
 
     def _splice(self, conn: sqlite3.Connection, proposal: str, axis: str, cut: str, pieces: list[Interval]) -> None:
