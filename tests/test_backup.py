@@ -155,3 +155,28 @@ def test_restore_takes_no_expected_version(tmp_path: Path) -> None:
     backup = export(build(tmp_path / "a.db"), tmp_path / "backup.jsonl")
     with Tracker(tmp_path / "b.db") as t, pytest.raises(InputError, match="does not apply"):
         t.import_file(backup, expect_version=0)
+
+
+def test_restore_in_small_chunks_reads_the_earlier_chunks_back(tmp_path: Path) -> None:
+    """The rules see what earlier chunks restored (from the database, not from memory): a correction
+    of an event restored two chunks before is accepted, an id restored twice is refused."""
+    from tracker.backup import read_export
+
+    source = build(tmp_path / "a.db")
+    lines = export(source, tmp_path / "backup.jsonl").read_text(encoding="utf-8").splitlines()
+    with Tracker(tmp_path / "b.db") as t:
+        result = t.store.restore(read_export(enumerate(lines, start=1)), chunk_size=2)
+        assert result.added == 5 and t.verify().ok
+    assert rows(tmp_path / "b.db") == rows(source)
+
+    doubled = json.loads(lines[0])["event"]  # the first event again, chained properly after the last row
+    from tracker.verify import link
+
+    last = json.loads(lines[-1])
+    body = json.dumps(doubled, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    extra = {"seq": 6, "recorded_at": last["recorded_at"], "event": doubled}
+    extra["hash"] = link(last["hash"], 6, last["recorded_at"], 1, body)
+    with Tracker(tmp_path / "c.db") as t:
+        with pytest.raises(ConflictError, match="duplicate event id 'f'"):
+            t.store.restore(read_export(enumerate([*lines, json.dumps(extra)], start=1)), chunk_size=2)
+        assert t.store.count() == 0

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from tracker import clock
 from tracker.backup import Entry
 from tracker.errors import ConflictError, Interrupted, StoreError, TrackerError
-from tracker.events import SCHEMA_VERSION, Event, Retracted
+from tracker.events import SCHEMA_VERSION, Event
 from tracker.lookup import PROJECTIONS_FORMAT
 from tracker.plainfold import Plain
 from tracker.replay import Recorded
@@ -602,14 +602,14 @@ class Store:
                     "an export can only be restored into an empty database (to add its events to this log, "
                     "import the bare events: jq -c .event backup.jsonl)"
                 )
-            known, versions, ids = Known(), dict[str, int](), list[str]()
+            versions, ids = dict[str, int](), list[str]()
             chunk: list[Entry] = []
             for entry in entries:
                 chunk.append(entry)
                 if len(chunk) >= chunk_size:
-                    self._restore_chunk(chunk, known, versions, ids)
+                    self._restore_chunk(chunk, versions, ids)
                     chunk = []
-            self._restore_chunk(chunk, known, versions, ids)
+            self._restore_chunk(chunk, versions, ids)
             self._refresh_projections(set(versions), after_seq=0)  # every stream is new
             seq, digest = self.head()
             self.conn.execute("COMMIT")
@@ -617,8 +617,11 @@ class Store:
         except BaseException as exc:
             raise self._abort(exc, 0) from None
 
-    def _restore_chunk(self, chunk: Sequence[Entry], known: Known, versions: dict[str, int], ids: list[str]) -> None:
-        decide([e.line for e in chunk], known)
+    def _restore_chunk(self, chunk: Sequence[Entry], versions: dict[str, int], ids: list[str]) -> None:
+        """Check a chunk against the rules and write it; what the rules need of the rows restored before
+        it is read back from the database (``_known``), so memory does not grow with the export."""
+        lines = [e.line for e in chunk]
+        decide(lines, self._known(lines, 0))  # every row restored so far is of this batch
         rows = []
         for entry in chunk:
             event = entry.line.event
@@ -629,12 +632,6 @@ class Store:
             )
             if len(ids) < IDS_KEPT:
                 ids.append(event.event_id)
-            known.this_batch.add(event.event_id)
-            known.kinds[event.event_id] = (event.type, event.proposal)
-            if event.type == "floated":
-                known.floated.add(event.proposal)
-            if isinstance(event, Retracted):
-                known.retracted.add(event.target)
         marks = ",".join("?" * len(COLUMNS))
         self.conn.executemany(f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({marks})", rows)
 
