@@ -105,7 +105,7 @@ def test_sql_is_parameterised_and_nothing_reaches_a_shell_or_eval() -> None:
     allowed = {"marks", "', '.join(COLUMNS)", "SCHEMA", "APP_ID", "SCHEMA_VERSION", "_TOKENIZE"}
     allowed |= {"int(BUSY_STEP * 1000)", "int(read_timeout(busy_timeout) * 1000)"}  # integers
     allowed |= {"table", "index"}  # loop variables over a projection's own constant table names
-    allowed |= {"CACHE_KIB", "name", "RAW_COLUMNS"}  # constants; a loop over the constant trigger names
+    allowed |= {"CACHE_KIB", "PAGE_SIZE", "name", "RAW_COLUMNS"}  # constants; a loop over the constant trigger names
     allowed |= {"', '.join(columns)"}  # Store.rows(columns): every name checked against COLUMNS first
     checked = 0
     for path, text in sources.items():

@@ -151,3 +151,20 @@ def test_projection_tampering_detected(tracker: Tracker) -> None:
     assert tracker.store.projection_differences()
     tracker.store.rebuild()
     assert tracker.store.projection_differences() == []
+
+
+def test_a_new_file_has_large_pages_and_an_old_one_keeps_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tracker.store
+
+    with Store(tmp_path / "new.db") as store:
+        assert store.conn.execute("PRAGMA page_size").fetchone()[0] == tracker.store.PAGE_SIZE == 16_384
+    monkeypatch.setattr(tracker.store, "PAGE_SIZE", 4096)  # a file made before the change
+    with Tracker(tmp_path / "old.db") as t:
+        t.append([ev("floated", id="f")])
+    monkeypatch.undo()
+    with Tracker(tmp_path / "old.db") as t:
+        t.append([ev("considering", id="c", actor="b")])
+        assert t.store.conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+        assert t.verify().ok and [a.state.status for a in t.status()] == ["considering"]

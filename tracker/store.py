@@ -44,6 +44,12 @@ IDS_KEPT = 1_000
 """``AppendResult.ids`` lists the first this many ids: memory must not grow with the input."""
 BULK_FROM = 1_000
 """A batch of new streams this large that at least doubles the log indexes its text in one pass."""
+PAGE_SIZE = 16_384
+"""Bytes a page, for new files (SQLite's default is 4 KiB). A piece of the ``intervals`` projection
+carries a state of 1.5 kB on average and up to ~9 kB; in 4 KiB pages the larger ones spill into
+overflow pages. Measured on the 1M-event log: a rebuild 6.4k -> 10.4k events/s, an import ~8%
+faster, the file 13% smaller, a durable append and status lookups unchanged (docs/benchmarks.md).
+A file made with another page size keeps it."""
 CACHE_KIB = 16_384
 """SQLite's page cache (16 MiB, allocated as used; the default is 2 MiB). 64 MiB took ~8% off a
 large import but put a 1M-event import at 307 MB of peak memory, over its 300 MB budget, and
@@ -183,6 +189,7 @@ class Store:
             self._create_projections()
             self._create_views()
             return
+        self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # only a new, empty file takes it
         if self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
             raise StoreError(f"cannot use write-ahead logging on {self.path}")
         try:
