@@ -50,10 +50,11 @@ carries a state of 1.5 kB on average and up to ~9 kB; in 4 KiB pages the larger 
 overflow pages. Measured on the 1M-event log: a rebuild 6.4k -> 10.4k events/s, an import ~8%
 faster, the file 13% smaller, a durable append and status lookups unchanged (docs/benchmarks.md).
 A file made with another page size keeps it."""
-CACHE_KIB = 16_384
-"""SQLite's page cache (16 MiB, allocated as used; the default is 2 MiB). 64 MiB took ~8% off a
-large import but put a 1M-event import at 307 MB of peak memory, over its 300 MB budget, and
-did not make a durable append measurably faster."""
+CACHE_KIB = 4_096
+"""SQLite's page cache, in KiB (allocated as used; the default is 2 MiB). With 16 KiB pages a 16 MiB
+cache cost ~50 MB of memory, not 16, and was slower: a 101k import ran at 6.5k events/s and peaked
+at 155 MB with it, at 7.9k and 110 MB with 4 MiB (8 MiB: 7.5k, 130 MB). The 1M import must stay
+under 300 MB; the lookups read pages the cache would not hold anyway."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
