@@ -74,7 +74,7 @@ class Proxy:
             try:
                 first = conn.recv(4096).split(b"\r\n", 1)[0].decode("latin-1")
             except OSError:
-                first = "(no request line)"
+                first = ""  # nothing sent before the timeout: no request (see from_page)
             self.requests.append(first)
             conn.close()
 
