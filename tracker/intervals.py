@@ -26,7 +26,7 @@ from typing import Literal
 
 from tracker import codec
 from tracker.dates import Bounds
-from tracker.plainfold import Plain, State, apply, effective, empty, settle, state_json
+from tracker.plainfold import CORRECTIONS, Plain, State, apply, effective, empty, has_correction, settle, state_json
 from tracker.state import ProposalState
 
 Axis = Literal["on", "known_by", "as_recorded"]
@@ -201,7 +201,7 @@ def _sweep_recorded(proposal: str, records: Sequence[Plain], since: str | None) 
     for i, moment in enumerate(times):
         batch = batches[moment]
         seen += batch
-        if any(r.event["type"] in ("retracted", "amended") for r in batch):
+        if has_correction(batch):
             fold = _Fold(proposal)
             fold.add(effective(seen))
         else:
@@ -263,7 +263,7 @@ def extend(
     out: dict[Axis, tuple[str, list[Interval]]] = {}
     orders = {r.id: r.order for r in recs}
     for rec in recs:
-        if rec.event["type"] in ("retracted", "amended"):
+        if rec.event["type"] in CORRECTIONS:
             return None
         on = _fold_in(out, on, rec.occurred, rec, orders)
         if on is None:

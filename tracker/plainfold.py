@@ -55,6 +55,15 @@ class Plain(NamedTuple):
         return cls(seq, recorded_at, event, occurred, reported, order, eid)
 
 
+CORRECTIONS = ("retracted", "amended")
+"""The kinds that change other events rather than the proposal (``reducer.apply`` passes them by)."""
+
+
+def has_correction(records: Iterable[Plain]) -> bool:
+    """Whether any of these records is a correction (a retraction or an amendment)."""
+    return any(r.event["type"] in CORRECTIONS for r in records)
+
+
 def retracted_ids(log: Sequence[Plain]) -> set[str]:
     """``replay.retracted_ids`` over plain records."""
     cancelled: set[str] = set()
@@ -74,7 +83,7 @@ def effective(records: Iterable[Plain], as_recorded: str | None = None) -> list[
             replacements[rec.event["target"]] = {**rec.event["replacement"], "id": rec.event["target"]}
     out = []
     for rec in log:
-        if rec.id in cancelled or rec.event["type"] in ("retracted", "amended"):
+        if rec.id in cancelled or rec.event["type"] in CORRECTIONS:
             continue
         fixed = replacements.get(rec.id)
         out.append(rec if fixed is None else Plain.of(rec.seq, rec.recorded_at, fixed))
@@ -161,7 +170,7 @@ def apply(state: State, e: dict[str, Any]) -> State:
     A state without history (the key None or absent) is left with a stale ``status``: see ``settle``.
     """
     kind = e["type"]
-    if kind in ("retracted", "amended"):
+    if kind in CORRECTIONS:
         return state
     closed = state["closure"]
     was_closed = closed is not None

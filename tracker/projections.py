@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from tracker import codec
 from tracker.intervals import AXES, Axis, Interval, extend, intervals
 from tracker.lookup import pieces_at
-from tracker.plainfold import Plain, effective, fold, state_json
+from tracker.plainfold import Plain, effective, fold, has_correction, state_json
 from tracker.readable import Readable, Rows
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ class Current:
             state = now[0] if now else None
             old = store.conn.execute("SELECT version FROM proposals WHERE proposal = ?", (proposal,)).fetchone()
             new = store.new_records(proposal, after) if old is not None and after is not None else []
-            if new and state is not None and not any(r.event["type"] in ("retracted", "amended") for r in new):
+            if new and state is not None and not has_correction(new):
                 row: tuple[object, ...] | None = _current_row(
                     proposal, old[0] + len(new), max(r.seq for r in new), state
                 )
@@ -189,7 +189,7 @@ class ValidTime:
                 continue
             records = store.plain_records(proposal)
             new = [r for r in records if r.seq > row[0]] if row else []
-            if not new or any(r.event["type"] in ("retracted", "amended") for r in new):
+            if not new or has_correction(new):
                 conn.execute(
                     "DELETE FROM intervals WHERE axis IN ('on', 'known_by', 'as_recorded') AND proposal = ?",
                     (proposal,),

@@ -22,7 +22,7 @@ from tracker import codec
 from tracker.dates import MAX_DAY, bounds
 from tracker.errors import InputError
 from tracker.events import Amended
-from tracker.plainfold import Plain
+from tracker.plainfold import Plain, has_correction
 from tracker.plainfold import retracted_ids as plain_retracted_ids
 from tracker.replay import Recorded, effective, retracted_ids
 from tracker.segments import status_intervals
@@ -205,7 +205,7 @@ class Readable:
         # replay through the pydantic models (``derive``).
         conn, after = store.conn, store.refresh_after_seq
         new = store.new_records(proposal, after) if after is not None else []
-        if new and not any(r.event["type"] in ("retracted", "amended") for r in new):
+        if new and not has_correction(new):
             # Only new events, and no correction: earlier rows stand as they are, add the new ones.
             segments = _splice_segments(conn, proposal, min(r.occurred.earliest for r in new))
             rows = derive_plain(proposal, new, segments)

@@ -145,6 +145,7 @@ class Store:
             self._conn = conn
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             self._plain_cache: dict[str, list[Plain]] | None = None
+            self._new_cache: dict[tuple[str, int], list[Plain]] = {}  # new_records, within one refresh
             self.refresh_after_seq: int | None = None
             retry_busy(self._migrate, self.busy_timeout)
         except (sqlite3.Error, TrackerError) as exc:
@@ -365,8 +366,13 @@ class Store:
         cache = self._plain_cache
         if cache is not None and proposal in cache:
             return [r for r in cache[proposal] if r.seq > after_seq]
-        sql = f"SELECT {RAW_COLUMNS} FROM events WHERE proposal = ? AND seq > ? ORDER BY version"
-        return [plain(*row) for row in self.conn.execute(sql, (proposal, after_seq))]
+        new = self._new_cache.get((proposal, after_seq))
+        if new is None:
+            sql = f"SELECT {RAW_COLUMNS} FROM events WHERE proposal = ? AND seq > ? ORDER BY version"
+            new = [plain(*row) for row in self.conn.execute(sql, (proposal, after_seq))]
+            if cache is not None:  # within a refresh: every projection asks for the same events
+                self._new_cache[(proposal, after_seq)] = new
+        return new
 
     def plain_streams(self) -> Iterator[tuple[str, list[Plain]]]:
         """Every proposal's stream as plain dicts, one list at a time (for rebuild and verify)."""
@@ -535,16 +541,18 @@ class Store:
                     projection.end_bulk(self.conn)
         self.refresh_after_seq = after_seq
         # A group of proposals at a time, so that every projection reads each stream once
-        # (``plain_records`` keeps the group's streams) and memory stays flat.
+        # (``plain_records`` keeps the group's streams, ``new_records`` their new events) and memory
+        # stays flat.
         ordered = sorted(proposals.difference(fresh))
         try:
             for start in range(0, len(ordered), _REFRESH_GROUP):
                 group = ordered[start : start + _REFRESH_GROUP]
-                self._plain_cache = {}
+                self._plain_cache, self._new_cache = {}, {}
                 for projection in PROJECTIONS:
                     projection.refresh(self, group)
         finally:
             self._plain_cache = None
+            self._new_cache = {}
             self.refresh_after_seq = None
 
     def _check_version(self, proposals: set[str], added: int, expected: int) -> None:
