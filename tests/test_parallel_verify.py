@@ -11,6 +11,7 @@ every case is cheap, and a few cases go through the pool of forked workers.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import sqlite3
@@ -232,6 +233,7 @@ def test_rows_appended_after_the_start_are_not_read(tmp_path: Path, monkeypatch:
         spans, last = plan
         head = t.head()
         writer.append(LOG[5:])  # another writer appends once the head is fixed
-        result = verify(select=parallel_verify._bounded(t.store.conn, last), passes=ranged_passes(t.store.path, spans))
+        bounded = functools.partial(t.store.rows, upto_seq=last)
+        result = verify(select=bounded, passes=ranged_passes(t.store.path, spans))
         assert (result.ok, result.rows, result.head_seq, result.head_hash) == (True, 5, *head)
         assert t.verify().rows == len(LOG)

@@ -23,6 +23,7 @@ fixed at the start, so the ranges read one log even while a writer appends. Smal
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import multiprocessing
@@ -39,7 +40,6 @@ from tracker.sqlite_faults import READ_TIMEOUT, store_error
 from tracker.store import Store
 from tracker.verify import (
     CHAIN_COLUMNS,
-    COLUMNS,
     DERIVED_COLUMNS,
     START,
     Chain,
@@ -47,7 +47,6 @@ from tracker.verify import (
     Link,
     Passes,
     Row,
-    Select,
     Verification,
     check_chain,
     check_columns,
@@ -87,7 +86,7 @@ def verify_store(
     return verify(
         projection_differences=differences,
         head=head,
-        select=_bounded(store.conn, last),
+        select=functools.partial(store.rows, upto_seq=last),  # the head fixed at the start
         passes=ranged_passes(store.path, spans),
     )
 
@@ -130,18 +129,6 @@ def _plan(store: Store) -> tuple[list[Span], int] | None:
     if first is None or last - first + 1 < PARALLEL_FROM:
         return None
     return split(first - 1, last, size * RANGES_PER_WORKER), last
-
-
-def _bounded(conn: sqlite3.Connection, last: int) -> Select:
-    """Rows up to the head fixed at the start (for the passes that stay in this process)."""
-
-    def select(columns: Sequence[str]) -> Iterable[Row]:
-        unknown = [c for c in columns if c not in COLUMNS]
-        if unknown:
-            raise ValueError(f"not a column of events: {unknown}")
-        return conn.execute(f"SELECT {', '.join(columns)} FROM events WHERE seq <= ? ORDER BY seq", (last,))
-
-    return select
 
 
 def _connect(path: Path) -> sqlite3.Connection:

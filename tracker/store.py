@@ -416,12 +416,16 @@ class Store:
         row = self.conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
-    def rows(self, columns: Sequence[str] = COLUMNS) -> Iterator[tuple[object, ...]]:
-        """Raw rows in seq order, every column or those named (for export and verify)."""
+    def rows(self, columns: Sequence[str] = COLUMNS, *, upto_seq: int | None = None) -> Iterator[tuple[object, ...]]:
+        """Raw rows in seq order, every column or those named (for export and verify), up to a seq if given."""
         unknown = [c for c in columns if c not in COLUMNS]
         if unknown:
             raise ValueError(f"not a column of events: {unknown}")
-        yield from self.conn.execute(f"SELECT {', '.join(columns)} FROM events ORDER BY seq")
+        sql = f"SELECT {', '.join(columns)} FROM events"
+        if upto_seq is None:
+            yield from self.conn.execute(sql + " ORDER BY seq")
+        else:
+            yield from self.conn.execute(sql + " WHERE seq <= ? ORDER BY seq", (upto_seq,))
 
     def count(self) -> int:
         """Number of events in the log."""
