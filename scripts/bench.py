@@ -38,9 +38,9 @@ import synthetic  # noqa: E402
 
 from tracker import workers  # noqa: E402
 from tracker.api import Tracker  # noqa: E402
-from tracker.parallel_verify import check_chain_of  # noqa: E402
-from tracker.projections import lookup  # noqa: E402
-from tracker.store import COLUMNS  # noqa: E402
+from tracker.store.log import COLUMNS  # noqa: E402
+from tracker.store.parallel_verify import check_chain_of  # noqa: E402
+from tracker.store.projections import lookup  # noqa: E402
 
 PER_PROPOSAL = 100
 VERIFY_PROJECTIONS_UP_TO = 200_000

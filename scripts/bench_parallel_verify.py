@@ -18,9 +18,9 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from tracker.parallel_verify import RANGES_PER_WORKER, chain_in_ranges, ranged_passes, split
-from tracker.verify import CHAIN_COLUMNS, Row, check_chain, verify
-from tracker.workers import workers
+from tracker.store.parallel_verify import RANGES_PER_WORKER, chain_in_ranges, ranged_passes, split
+from tracker.store.verify import CHAIN_COLUMNS, Row, check_chain, verify
+from tracker.store.workers import workers
 
 
 def main() -> None:

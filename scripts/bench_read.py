@@ -17,15 +17,15 @@ from bench import median_ms  # scripts/ is on the path when this runs as a scrip
 
 import tracker
 from tracker.api import Tracker
-from tracker.projections import lookup
+from tracker.store.projections import lookup
 
 
 def chain_rate(t: Tracker, count: int) -> tuple[str, float]:
     """The hash-chain pass in events/s: ``verify.check_chain`` where it exists, else the old bench loop."""
     try:
-        from tracker.verify import CHAIN_COLUMNS, check_chain
+        from tracker.store.verify import CHAIN_COLUMNS, check_chain
     except ImportError:
-        from tracker.store import GENESIS, row_hash
+        from tracker.store.log import GENESIS, row_hash
 
         def old_loop() -> None:
             prev = GENESIS

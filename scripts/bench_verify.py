@@ -14,10 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from tracker.dates import bounds
-from tracker.events import canonical_json
-from tracker.store import COLUMNS, GENESIS, Store, row_hash
-from tracker.verify import verify
+from tracker.core.dates import bounds
+from tracker.core.events import canonical_json
+from tracker.store.log import COLUMNS, GENESIS, Store, row_hash
+from tracker.store.verify import verify
 
 
 def fill(store: Store, n: int, proposals: int = 1000) -> None:

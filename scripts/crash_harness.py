@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reliability import chain_problems, snapshot, story, tracker_cmd, write_jsonl  # noqa: E402
 
 from tracker.api import Tracker  # noqa: E402
-from tracker.store import Store  # noqa: E402
+from tracker.store.log import Store  # noqa: E402
 
 
 def writing(db: Path) -> bool:

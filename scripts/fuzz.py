@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reliability import chain_problems  # noqa: E402
 
 from tracker.api import Tracker  # noqa: E402
+from tracker.core.events import KINDS  # noqa: E402
 from tracker.errors import TrackerError  # noqa: E402
-from tracker.events import KINDS  # noqa: E402
 
 SLUGS = ("p", "q", "seed-p", "russia", "ukraine", "united-states")
 GOOD_DATES = ("2024", "2024-01", "2024-01-15", "2023-23", "2022~", "2024-03-10?", "2023-09/2024-01", "2022-03-29/..")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tracker.store import GENESIS, Store, row_hash
+from tracker.store.log import GENESIS, Store, row_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 

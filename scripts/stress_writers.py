@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reliability import chain_problems, run_cli, story  # noqa: E402
 
 from tracker.api import Tracker  # noqa: E402
-from tracker.store import Store  # noqa: E402
+from tracker.store.log import Store  # noqa: E402
 
 
 def api_writer(db: Path, tag: str, n: int, batch: int) -> None:

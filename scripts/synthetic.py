@@ -53,7 +53,7 @@ def _report(rng: random.Random, occurred: str, day: date) -> str | None:
 
 
 def _latest(text: str) -> date:
-    from tracker.dates import bounds
+    from tracker.core.dates import bounds
 
     return date.fromisoformat(bounds(text).latest)
 

@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m ruff check tracker tests scripts
 python -m mypy
+lint-imports
 python -m pytest "$@"

@@ -12,8 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tracker import timeline as draw
 from tracker.api import Tracker
+from tracker.views import timeline as draw
 
 
 def main() -> int:

@@ -9,14 +9,14 @@ import pytest
 from helpers import ev
 from pydantic import TypeAdapter
 
-from tracker import render
 from tracker.answers import StoredAnswer, stored_answer
 from tracker.api import Tracker
-from tracker.exports import status_row
-from tracker.intervals import decode_state
-from tracker.projections import lookup
-from tracker.replay import Answer, Question, answer
-from tracker.state import ProposalState
+from tracker.core.intervals import decode_state
+from tracker.core.replay import Answer, Question, answer
+from tracker.core.state import ProposalState
+from tracker.store.projections import lookup
+from tracker.views import text as render
+from tracker.views.exports import status_row
 
 STORY = [
     ev("floated", id="f", actor="a", addressees=["b", "c"], occurred="2024-01-01"),

@@ -13,9 +13,9 @@ from helpers import ev
 from typer.testing import CliRunner
 
 from tracker.api import Tracker
-from tracker.audit import Audit
 from tracker.cli import app
-from tracker.render_audit import audit_markdown, audit_text, md
+from tracker.core.audit import Audit
+from tracker.views.audit_text import audit_markdown, audit_text, md
 
 SOURCE = {"outlet": "Daily *Star*", "title": "A | b _c_ [d](e) <script>", "published": "2024-01-10"}
 

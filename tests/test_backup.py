@@ -12,9 +12,9 @@ from helpers import ev
 from typer.testing import CliRunner
 
 from tracker.api import Tracker
-from tracker.backup import is_export
 from tracker.cli import app
 from tracker.errors import ConflictError, InputError, RuleError
+from tracker.store.backup import is_export
 
 
 def build(path: Path) -> Path:
@@ -131,8 +131,8 @@ def test_restore_applies_the_append_rules(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     lines = [json.loads(x) for x in export(source, tmp_path / "b.jsonl").read_text().splitlines()]
-    from tracker.events import event_body, parse_event
-    from tracker.verify import link
+    from tracker.core.events import event_body, parse_event
+    from tracker.store.verify import link
 
     body = event_body(parse_event(ev("considering", id="z", proposal="nowhere")))  # never floated, chained properly
     lines.append({"seq": 3, "recorded_at": "2024-03-03T00:00:00.000000Z", "event": json.loads(body)})
@@ -160,7 +160,7 @@ def test_restore_takes_no_expected_version(tmp_path: Path) -> None:
 def test_restore_in_small_chunks_reads_the_earlier_chunks_back(tmp_path: Path) -> None:
     """The rules see what earlier chunks restored (from the database, not from memory): a correction
     of an event restored two chunks before is accepted, an id restored twice is refused."""
-    from tracker.backup import read_export
+    from tracker.store.backup import read_export
 
     source = build(tmp_path / "a.db")
     lines = export(source, tmp_path / "backup.jsonl").read_text(encoding="utf-8").splitlines()
@@ -170,7 +170,7 @@ def test_restore_in_small_chunks_reads_the_earlier_chunks_back(tmp_path: Path) -
     assert rows(tmp_path / "b.db") == rows(source)
 
     doubled = json.loads(lines[0])["event"]  # the first event again, chained properly after the last row
-    from tracker.verify import link
+    from tracker.store.verify import link
 
     last = json.loads(lines[-1])
     body = json.dumps(doubled, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

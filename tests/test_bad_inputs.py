@@ -101,7 +101,7 @@ def test_bad_input_through_append_names_the_stdin_line(tmp_path: Path) -> None:
 
 def test_sql_is_parameterised_and_nothing_reaches_a_shell_or_eval() -> None:
     """Every SQL f-string only splices placeholders, column lists or constants; no shell, no eval."""
-    sources = {p: p.read_text(encoding="utf-8") for p in (ROOT / "tracker").glob("*.py")}
+    sources = {p: p.read_text(encoding="utf-8") for p in (ROOT / "tracker").rglob("*.py")}
     allowed = {"marks", "', '.join(COLUMNS)", "SCHEMA", "APP_ID", "SCHEMA_VERSION", "_TOKENIZE"}
     allowed |= {"int(BUSY_STEP * 1000)", "int(read_timeout(busy_timeout) * 1000)"}  # integers
     allowed |= {"table", "index"}  # loop variables over a projection's own constant table names

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from sharing_story import story
 
-from tracker import timeline as draw
 from tracker.api import Tracker
+from tracker.views import timeline as draw
 
 INSTALL_SECONDS = 600
 # Chromium's own background calls (update and time checks, sign-in), which some builds make despite

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from tracker import __version__
 from tracker.api import Tracker
 from tracker.cli import app
-from tracker.progress import Bar, bar_for
+from tracker.views.progress import Bar, bar_for
 
 COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 

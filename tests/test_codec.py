@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker import codec
+from tracker.core import codec
 
 # Every code point a JSON string can hold, lone surrogates included (orjson refuses them:
 # the codec must then fall back to the standard library, never fail or differ).

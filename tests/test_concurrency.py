@@ -14,7 +14,7 @@ from helpers import ev
 
 from tracker.api import Tracker
 from tracker.errors import ConflictError, StoreError
-from tracker.store import Store
+from tracker.store.log import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tracker.api import Tracker
-from tracker.corpus import corpus_files
-from tracker.replay import Answer
-from tracker.validate import parse_line
+from tracker.core.replay import Answer
+from tracker.core.validate import parse_line
+from tracker.store.corpus import corpus_files
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from tracker.api import Tracker
 from tracker.cli import app
 from tracker.errors import RuleError
-from tracker.render_audit import audit_text
+from tracker.views.audit_text import audit_text
 
 
 def amend(target: str, eid: str = "fix", **replacement: Any) -> dict[str, Any]:

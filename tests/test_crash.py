@@ -18,7 +18,7 @@ import pytest
 
 from tracker.api import Tracker
 from tracker.errors import StoreError
-from tracker.store import Store
+from tracker.store.log import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.dates import Bounds, DateError, bounds, day
+from tracker.core.dates import Bounds, DateError, bounds, day
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from helpers import ev
 from pydantic import ValidationError
 
-from tracker.events import event_body, parse_event
+from tracker.core.events import event_body, parse_event
 
 SRC = {"outlet": "Reuters", "title": "Exclusive", "published": "2024-02-13"}
 

@@ -12,9 +12,9 @@ import pytest
 from sharing_story import HOSTILE, story
 from typer.testing import CliRunner
 
-from tracker import exports
 from tracker.api import Tracker
 from tracker.cli import app
+from tracker.views import exports
 
 
 @pytest.fixture

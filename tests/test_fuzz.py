@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from tracker.api import Tracker
 from tracker.cli import app
+from tracker.core.validate import parse_line
 from tracker.errors import InputError
-from tracker.validate import parse_line
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 

@@ -53,7 +53,7 @@ COMMANDS = [
     f"why {Q} --json",
     f"why {Q} --known-by 2016-12-01 --as-recorded 2026-02-11",
     f"diff {P} --from 2015-06-01 --to 2017-06-01",
-    f"diff --all --axis known-by --from 2015-01-01 --to 2016-12-31 --json",
+    "diff --all --axis known-by --from 2015-01-01 --to 2016-12-31 --json",
     f"diff {Q} --axis as-recorded --from 2026-01-06 --to 2026-03-02",
     "log --proposal proposal-000001",
     "export --format timelinejs",

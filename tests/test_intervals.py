@@ -6,9 +6,9 @@ import json
 
 from helpers import ev
 
-from tracker.events import event_body, parse_event
-from tracker.intervals import Interval, intervals
-from tracker.plainfold import Plain
+from tracker.core.events import event_body, parse_event
+from tracker.core.intervals import Interval, intervals
+from tracker.core.plainfold import Plain
 
 T1 = "2024-07-01T12:00:00.000000Z"
 T2 = "2024-07-02T12:00:00.000000Z"

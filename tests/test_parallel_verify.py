@@ -27,11 +27,11 @@ from test_verify_fast import LOG
 from test_verify_fast import TAMPERINGS as COLUMN_TAMPERINGS
 from test_verify_positions import TAMPERINGS as ROW_TAMPERINGS
 
-from tracker import parallel_verify
 from tracker.api import Tracker
 from tracker.errors import StoreError
-from tracker.parallel_verify import Span, _join, check_range, ranged_passes, split
-from tracker.verify import COLUMNS, DERIVED_COLUMNS, Fault, Select, Verification, check_columns, verify
+from tracker.store import parallel_verify
+from tracker.store.parallel_verify import Span, _join, check_range, ranged_passes, split
+from tracker.store.verify import COLUMNS, DERIVED_COLUMNS, Fault, Select, Verification, check_columns, verify
 
 Rows = list[list[Any]]
 MORE = [ev("floated", id="r", proposal="r", actor="d"), ev("floated", id="s", proposal="s", actor="e")] + [

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker.api import Tracker
-from tracker.dates import bounds
-from tracker.lookup import PROJECTIONS_FORMAT
-from tracker.replay import Answer, Question, answer
+from tracker.core.dates import bounds
+from tracker.core.replay import Answer, Question, answer
+from tracker.store.lookup import PROJECTIONS_FORMAT
 
 REPORTED = [None, "2023-12", "2024-01-20", "2024-02", "2024-12-31", "2025-03-01"]
 KINDS = ["considering", "accepted", "rejected", "denied", "reversed", "withdrawn", "collapsed"]

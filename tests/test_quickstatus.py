@@ -23,7 +23,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker import cli, quickstatus
+from tracker import cli, entry
+from tracker import quick as quickstatus
 from tracker.api import Tracker
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,7 +160,7 @@ def test_where_the_database_is_found(
     monkeypatch.setenv("TRACKER_DB", "")  # ignored by click, and by the default location
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home"))
     assert quick(["status"]) is None  # the first run seeds the default database ...
-    first = run(quickstatus.main, ["status", "--on", "2024-02-14"])
+    first = run(entry.main, ["status", "--on", "2024-02-14"])
     assert first[0] == 0 and b"istanbul-2022" in first[1]
     assert same(["status", "--on", "2024-02-14"])  # ... and later runs answer quickly from it
     assert quick(["status", "--db", str(tmp_path)]) is None  # a folder: the typer path says so
@@ -199,7 +200,7 @@ def test_common_questions_take_the_quick_path(corpus_db: Path, argv: list[str]) 
 def test_the_entry_point_hands_the_rest_to_typer(corpus_db: Path, argv: list[str]) -> None:
     full = [*argv, "--db", str(corpus_db)] if argv and argv[0] != "--version" else argv
     assert quick(full) is None
-    assert run(quickstatus.main, full) == run(cli.main, full)
+    assert run(entry.main, full) == run(cli.main, full)
 
 
 TOKENS = [
@@ -253,8 +254,9 @@ def test_a_file_the_store_would_rebuild_or_extend_is_left_to_it(tmp_path: Path) 
 
 
 # A status answer must not pull these in: they are what made the script slow to start.
-SLOW = ["typer", "click", "rich", "pydantic", "pydantic_core", "sqlite_utils", "edtf", "tracker.events"]
-SLOW += ["tracker.store", "tracker.api", "tracker.cli", "tracker.verify", "tracker.timeline", "tracker.exports"]
+SLOW = ["typer", "click", "rich", "pydantic", "pydantic_core", "sqlite_utils", "edtf", "tracker.core.events"]
+SLOW += ["tracker.store.log", "tracker.api", "tracker.cli", "tracker.store.verify"]
+SLOW += ["tracker.views.timeline", "tracker.views.exports"]
 
 
 def _loaded(code: str, home: Path) -> set[str]:
@@ -267,12 +269,12 @@ def _loaded(code: str, home: Path) -> set[str]:
 def test_the_quick_path_imports_neither_typer_nor_pydantic(corpus_db: Path, tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from tracker.quickstatus import answer\n"
+        "from tracker.quick import answer\n"
         f"assert answer(['status', '--on', '2024-02-14', '--db', {str(corpus_db)!r}]) == 0\n"
         "print(*sys.modules, file=sys.stderr)\n"
     )
     loaded = _loaded(code, tmp_path)
-    assert "tracker.quickstatus" in loaded and "sqlite3" in loaded
+    assert "tracker.quick" in loaded and "sqlite3" in loaded
     assert sorted(loaded & set(SLOW)) == []
 
 
@@ -286,7 +288,8 @@ def test_the_typer_status_path_imports_only_what_status_needs(corpus_db: Path, t
         "print(*sys.modules, file=sys.stderr)\n"
     )
     loaded = _loaded(code, tmp_path)
-    assert "typer" in loaded and "tracker.store" in loaded
-    lazy = ["rich", "sqlite_utils", "edtf", "tracker.audit", "tracker.diff", "tracker.provenance", "tracker.exports"]
-    lazy += ["tracker.timeline", "tracker.render_audit"]
+    assert "typer" in loaded and "tracker.store.log" in loaded
+    lazy = ["rich", "sqlite_utils", "edtf", "tracker.core.audit", "tracker.core.diff", "tracker.core.provenance"]
+    lazy += ["tracker.views.exports"]
+    lazy += ["tracker.views.timeline", "tracker.views.audit_text"]
     assert sorted(loaded & set(lazy)) == []

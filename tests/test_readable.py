@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from tracker.api import Tracker
 from tracker.cli import app
 from tracker.errors import InputError
-from tracker.readable import fts_query
+from tracker.store.tables import fts_query
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from helpers import ev
 
-from tracker.events import parse_event
-from tracker.reducer import RULES, apply, derive_status
-from tracker.state import ProposalState, empty
+from tracker.core.events import parse_event
+from tracker.core.reducer import RULES, apply, derive_status
+from tracker.core.state import ProposalState, empty
 
 
 def fold(*events: dict[str, Any]) -> ProposalState:
@@ -57,7 +57,7 @@ def test_rules(events: list[dict[str, Any]], status: str, stances: dict[str, str
 
 
 def test_every_kind_has_a_rule_row() -> None:
-    from tracker.events import KINDS
+    from tracker.core.events import KINDS
 
     assert set(RULES) == set(KINDS)
 

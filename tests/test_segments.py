@@ -8,9 +8,9 @@ from helpers import ev
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.events import parse_event
-from tracker.replay import Question, Recorded, answer_one
-from tracker.segments import Interval, status_intervals, status_on
+from tracker.core.events import parse_event
+from tracker.core.replay import Question, Recorded, answer_one
+from tracker.core.segments import Interval, status_intervals, status_on
 
 DATES = ["2024-01", "2024-01-15", "2024-01-10/2024-02-05", "2024-02", "2024-02-01", "2024-21", "2023-12-30/2024-01-02",
          "2024-03-03", "2024", "2024-01-31", "2024-02-29", "2024-01-05/"]  # fmt: skip

@@ -11,7 +11,7 @@ from helpers import ev, write_jsonl
 
 from tracker.api import Tracker
 from tracker.errors import ConflictError, InputError, RuleError, StoreError
-from tracker.store import GENESIS, Store, row_hash
+from tracker.store.log import GENESIS, Store, row_hash
 
 
 def test_database_refuses_update_and_delete(tracker: Tracker) -> None:
@@ -156,11 +156,11 @@ def test_projection_tampering_detected(tracker: Tracker) -> None:
 def test_a_new_file_has_large_pages_and_an_old_one_keeps_its_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tracker.store
+    import tracker.store.log
 
     with Store(tmp_path / "new.db") as store:
-        assert store.conn.execute("PRAGMA page_size").fetchone()[0] == tracker.store.PAGE_SIZE == 16_384
-    monkeypatch.setattr(tracker.store, "PAGE_SIZE", 4096)  # a file made before the change
+        assert store.conn.execute("PRAGMA page_size").fetchone()[0] == tracker.store.log.PAGE_SIZE == 16_384
+    monkeypatch.setattr(tracker.store.log, "PAGE_SIZE", 4096)  # a file made before the change
     with Tracker(tmp_path / "old.db") as t:
         t.append([ev("floated", id="f")])
     monkeypatch.undo()

@@ -9,10 +9,10 @@ import pytest
 from sharing_story import HOSTILE, story
 from typer.testing import CliRunner
 
-from tracker import timeline as draw
 from tracker.api import Tracker
 from tracker.cli import app
 from tracker.errors import NotFoundError
+from tracker.views import timeline as draw
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 

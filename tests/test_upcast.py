@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from tracker.api import Tracker
 from tracker.cli import app
+from tracker.core.events import SCHEMA_VERSION, canonical_json
+from tracker.core.upcast import UPCASTERS, check_version, load, upcast
 from tracker.errors import InputError, StoreError
-from tracker.events import SCHEMA_VERSION, canonical_json
-from tracker.store import COLUMNS, GENESIS, row_hash
-from tracker.upcast import UPCASTERS, check_version, load, upcast
+from tracker.store.log import COLUMNS, GENESIS, row_hash
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from tracker.api import Tracker
 from tracker.cli import app
-from tracker.store import GENESIS, row_hash
-from tracker.verify import link, parse_head
-from tracker.verify import verify as verify_rows
+from tracker.store.log import GENESIS, row_hash
+from tracker.store.verify import link, parse_head
+from tracker.store.verify import verify as verify_rows
 
 STORY = [
     [ev("floated", id="f", actor="a", addressees=["b"], occurred="2024-01-01")],

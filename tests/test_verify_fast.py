@@ -10,8 +10,8 @@ from freezegun import freeze_time
 from helpers import ev
 
 from tracker.api import Tracker
-from tracker.store import COLUMNS
-from tracker.verify import (
+from tracker.store.log import COLUMNS
+from tracker.store.verify import (
     CHAIN_COLUMNS,
     DERIVED_COLUMNS,
     Fault,
@@ -21,7 +21,7 @@ from tracker.verify import (
     select_from,
     verify,
 )
-from tracker.verify import (
+from tracker.store.verify import (
     COLUMNS as VERIFY_COLUMNS,
 )
 

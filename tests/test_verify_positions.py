@@ -14,8 +14,8 @@ from freezegun import freeze_time
 from helpers import ev
 
 from tracker.api import Tracker
-from tracker.store import row_hash
-from tracker.verify import verify
+from tracker.store.log import row_hash
+from tracker.store.verify import verify
 
 Rows = list[list[Any]]
 

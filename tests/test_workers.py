@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
-from tracker import workers
 from tracker.api import Tracker
+from tracker.store import workers
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 import synthetic  # noqa: E402
@@ -126,7 +126,7 @@ def _die(task: object) -> None:
 def test_a_bulk_import_indexes_text_as_row_by_row_does(
     tmp_path: Path, log: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tracker import store
+    from tracker.store import log as store
 
     hits = []
     for bulk_from in (0, 10**9):  # one pass over the whole index, then the triggers row by row

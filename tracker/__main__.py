@@ -1,5 +1,5 @@
 """``python -m tracker``."""
 
-from tracker.quickstatus import main
+from tracker.entry import main
 
 main()

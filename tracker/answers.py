@@ -19,8 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tracker.intervals import decode_state
-from tracker.replay import Answer
+from tracker.core.intervals import decode_state
+from tracker.core.replay import Answer
 
 
 class StoredAnswer(Answer):

@@ -10,31 +10,32 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from tracker.answers import stored_answer
-from tracker.clock import instant
-from tracker.corpus import corpus_files
-from tracker.dates import DateError, day
+from tracker.core.dates import DateError, day
+from tracker.core.events import Event, event_body
+from tracker.core.history import HistoryEntry, story
+from tracker.core.plainfold import answer_one as plain_answer
+from tracker.core.plainfold import effective as plain_effective
+from tracker.core.replay import Answer, Question, Recorded, effective
+from tracker.core.state import ProposalState
+from tracker.core.validate import MAX_DIAGNOSE_BYTES, MAX_LINE_BYTES, Line, parse_line
 from tracker.errors import InputError, NotFoundError, TrackerError
-from tracker.events import Event, event_body
-from tracker.location import ENV_DB as ENV_DB
-from tracker.location import default_db_path as default_db_path
-from tracker.lookup import END_OF_TIME
-from tracker.plainfold import answer_one as plain_answer
-from tracker.plainfold import effective as plain_effective
-from tracker.projections import lookup
-from tracker.replay import Answer, Question, Recorded, effective, steps
-from tracker.state import ProposalState, Transition, Value
-from tracker.store import AppendResult, Store
-from tracker.validate import MAX_DIAGNOSE_BYTES, MAX_LINE_BYTES, Line, parse_line
+from tracker.store.clock import instant
+from tracker.store.corpus import corpus_files
+from tracker.store.location import ENV_DB as ENV_DB
+from tracker.store.location import default_db_path as default_db_path
+from tracker.store.log import AppendResult, Store
+from tracker.store.lookup import END_OF_TIME
+from tracker.store.projections import lookup
 
 if TYPE_CHECKING:
     # Only some commands need these: imported where used, to keep start-up quick.
-    from tracker.audit import Audit
-    from tracker.diff import Diff
-    from tracker.provenance import Provenance
-    from tracker.readable import Hit
-    from tracker.segments import Interval
-    from tracker.timeline import Lane
-    from tracker.verify import Verification
+    from tracker.core.audit import Audit
+    from tracker.core.diff import Diff
+    from tracker.core.provenance import Provenance
+    from tracker.core.segments import Interval
+    from tracker.store.tables import Hit
+    from tracker.store.verify import Verification
+    from tracker.views.timeline import Lane
 
 
 def question(on: str | None = None, known_by: str | None = None, as_recorded: str | None = None) -> Question:
@@ -48,22 +49,6 @@ def question(on: str | None = None, known_by: str | None = None, as_recorded: st
     except DateError as exc:
         raise InputError(str(exc), field="known_by") from None
     return Question(on_day, known_day, instant(as_recorded) if as_recorded is not None else None)
-
-
-class HistoryEntry(Value):
-    """One event of a proposal's story, in valid-time order, with the status it left."""
-
-    seq: int
-    id: str
-    occurred: str
-    reported: str | None
-    recorded_at: str
-    kind: str
-    actor: str
-    person: str | None
-    changes: tuple[Transition, ...]
-    status: str | None
-    source: str | None
 
 
 def read_lines(path: Path, *, on_bytes: Callable[[int], None] | None = None) -> Iterator[Line]:
@@ -88,7 +73,7 @@ def read_lines(path: Path, *, on_bytes: Callable[[int], None] | None = None) -> 
 
 def _is_export(path: Path) -> bool:
     """True if the file's first non-blank line is a row of ``tracker export``."""
-    from tracker.backup import is_export
+    from tracker.store.backup import is_export
 
     with path.open("rb") as handle:
         for raw in handle:
@@ -232,32 +217,13 @@ class Tracker:
     def history(self, proposal: str, *, as_recorded: str | None = None) -> list[HistoryEntry]:
         """A proposal's story: every (effective) event in valid-time order and what it changed."""
         q = question(as_recorded=as_recorded)
-        live = effective(self._records(proposal), q.as_recorded)
-        out = []
-        for rec, before, after in steps(proposal, live):
-            src = rec.event.sources[0] if rec.event.sources else None
-            out.append(
-                HistoryEntry(
-                    seq=rec.seq,
-                    id=rec.id,
-                    occurred=rec.event.occurred,
-                    reported=rec.event.reported,
-                    recorded_at=rec.recorded_at,
-                    kind=rec.event.type,
-                    actor=rec.event.actor,
-                    person=rec.event.person,
-                    changes=after.history[len(before.history) :],
-                    status=after.status,
-                    source=f"{src.outlet}: {src.title}" if src else None,
-                )
-            )
-        return out
+        return story(proposal, self._records(proposal), q.as_recorded)
 
     def audit(
         self, proposal: str, *, on: str | None = None, known_by: str | None = None, as_recorded: str | None = None
     ) -> Audit:
         """The replay log of one proposal, step by step, for a question."""
-        from tracker import audit as audit_module
+        from tracker.core import audit as audit_module
 
         return audit_module.audit(proposal, self._records(proposal), question(on, known_by, as_recorded))
 
@@ -288,7 +254,7 @@ class Tracker:
         self, proposals: Sequence[str] = (), *, known_by: str | None = None, as_recorded: str | None = None
     ) -> list[Lane]:
         """Swim lanes (status intervals and event marks) for every proposal, or those named."""
-        from tracker.timeline import lanes
+        from tracker.views.timeline import lanes
 
         q = question(known_by=known_by, as_recorded=as_recorded)
         return lanes(self._named(proposals), q, proposals)
@@ -302,7 +268,7 @@ class Tracker:
 
     def search(self, text: str, *, limit: int = 50) -> list[Hit]:
         """Full-text search over notes and sources (words, all of them, any order)."""
-        from tracker.readable import search
+        from tracker.store.tables import search
 
         return search(self.store.conn, text, limit=limit)
 
@@ -310,8 +276,8 @@ class Tracker:
         self, proposals: Sequence[str] = (), *, known_by: str | None = None, as_recorded: str | None = None
     ) -> dict[str, Any]:
         """The log as Knight Lab TimelineJS JSON: a slide per event, status intervals as eras."""
-        from tracker.exports import timelinejs
-        from tracker.timeline import lanes
+        from tracker.views.exports import timelinejs
+        from tracker.views.timeline import lanes
 
         q = question(known_by=known_by, as_recorded=as_recorded)
         records = self._named(proposals)
@@ -327,8 +293,8 @@ class Tracker:
         as_recorded: str | None = None,
     ) -> Any:
         """A pandas DataFrame of ``status``, ``history``, ``intervals`` or ``sources`` (pandas optional)."""
-        from tracker import exports
-        from tracker.readable import source_rows
+        from tracker.store.tables import source_rows
+        from tracker.views import exports
 
         try:
             pandas = importlib.import_module("pandas")
@@ -364,15 +330,15 @@ class Tracker:
         ``head`` (``"SEQ:HASH"`` or a tuple) proves that the log recorded then is a prefix of
         the log now. Faults are data: check ``.ok`` and ``.faults``.
         """
-        from tracker.parallel_verify import verify_store
-        from tracker.verify import parse_head
+        from tracker.store.parallel_verify import verify_store
+        from tracker.store.verify import parse_head
 
         published = parse_head(head) if isinstance(head, str) else head
         return verify_store(self.store, published, projections=projections)
 
     def restore(self, path: str | os.PathLike[str]) -> AppendResult:
         """Restore a ``tracker export`` file into this (empty) database, chain byte for byte."""
-        from tracker.backup import read_export
+        from tracker.store.backup import read_export
 
         source = Path(path)
         try:
@@ -386,7 +352,7 @@ class Tracker:
         self, proposal: str, *, on: str | None = None, known_by: str | None = None, as_recorded: str | None = None
     ) -> Provenance:
         """The provenance of every field of a proposal's state: which events set it, on which sources."""
-        from tracker.provenance import provenance
+        from tracker.core.provenance import provenance
 
         return provenance(proposal, self._records(proposal), question(on, known_by, as_recorded))
 
@@ -405,8 +371,8 @@ class Tracker:
 
         The other two axes stay fixed at ``on``/``known_by``/``as_recorded`` (None: no cut-off).
         """
-        from tracker.diff import FIELDS, Axis
-        from tracker.diff import diff as diff_log
+        from tracker.core.diff import FIELDS, Axis
+        from tracker.core.diff import diff as diff_log
 
         if axis not in FIELDS:
             raise InputError(f"unknown axis {axis!r}: expected on, known-by or as-recorded", field="axis")

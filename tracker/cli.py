@@ -100,8 +100,8 @@ def status(
 
     Example: tracker status --on 2024-02-14 --known-by 2024-02-12
     """
-    from tracker import render
     from tracker.api import question
+    from tracker.views import text as render
 
     with _open(db) as t:
         answers = t.status(proposal, on=on, known_by=known_by, as_recorded=as_recorded)
@@ -128,7 +128,7 @@ def history(
 
     Example: tracker history ru-freeze-2023
     """
-    from tracker import render
+    from tracker.views import text as render
 
     with _open(db) as t:
         entries = t.history(proposal, as_recorded=as_recorded)
@@ -163,7 +163,7 @@ def audit(
 
     Example: tracker audit ru-freeze-2023 --on 2024-02-14 --markdown
     """
-    from tracker import render_audit
+    from tracker.views import audit_text as render_audit
 
     with _open(db) as t:
         result = t.audit(proposal, on=on, known_by=known_by, as_recorded=as_recorded)
@@ -187,7 +187,7 @@ def append(
 
     Example: tracker append '{"type": "considering", "proposal": "us-ua-30day-2025", ...}'
     """
-    from tracker.validate import parse_line
+    from tracker.core.validate import parse_line
 
     text = sys.stdin.read() if event in (None, "-") else event
     lines = [ln for ln in text.splitlines() if ln.strip()] if event in (None, "-") else [text]
@@ -222,7 +222,7 @@ def import_(
 
     Example: tracker import events/ru-freeze-2023.jsonl
     """
-    from tracker.progress import bar_for
+    from tracker.views.progress import bar_for
 
     bar = bar_for(sys.stderr)
     with _open(db) as t:
@@ -266,7 +266,7 @@ def log(
 
     Example: tracker log --proposal istanbul-2022
     """
-    from tracker import render
+    from tracker.views import text as render
 
     with _open(db) as t:
         rows = list(t.log(proposal=proposal))
@@ -308,7 +308,7 @@ def _status_export(answers: Any, q: Any, *, json: bool, csv: bool, markdown: boo
     _only_one(json=json, csv=csv, markdown=markdown)
     if not (csv or markdown):
         return False
-    from tracker import exports
+    from tracker.views import exports
 
     if csv:
         rows = (exports.status_row(a) for a in answers)
@@ -321,7 +321,7 @@ def _status_export(answers: Any, q: Any, *, json: bool, csv: bool, markdown: boo
 def _history_export(
     t: Tracker, proposal: str, entries: Any, as_recorded: str | None, *, json: bool, csv: bool, markdown: bool
 ) -> bool:
-    from tracker import exports
+    from tracker.views import exports
 
     _only_one(json=json, csv=csv, markdown=markdown)
     if csv:
@@ -333,13 +333,13 @@ def _history_export(
 
 
 def _audit_csv(result: Any) -> None:
-    from tracker import exports
+    from tracker.views import exports
 
     typer.echo(exports.to_csv((exports.audit_row(st) for st in result.steps), exports.AUDIT_COLUMNS), nl=False)
 
 
 def _export_other(format: str, db: Path | None) -> None:
-    from tracker import render
+    from tracker.views import text as render
 
     if format != "timelinejs":
         raise TrackerError(f"unknown export format {format!r}; expected jsonl or timelinejs", field="format")
@@ -348,7 +348,7 @@ def _export_other(format: str, db: Path | None) -> None:
 
 
 def _day_option(value: str | None, name: str) -> str | None:
-    from tracker.dates import DateError, day
+    from tracker.core.dates import DateError, day
 
     try:
         return day(value) if value is not None else None
@@ -373,8 +373,8 @@ def timeline(
 
     Example: tracker timeline --on 2024-02-14 --html timeline.html
     """
-    from tracker import timeline as draw
     from tracker.api import question
+    from tracker.views import timeline as draw
 
     q = question(on, known_by, as_recorded)
     first, last = _day_option(start, "from"), _day_option(end, "to")
@@ -403,7 +403,7 @@ def search(
 
     Example: tracker search "ceasefire Sullivan"
     """
-    from tracker import render
+    from tracker.views import text as render
 
     with _open(db) as t:
         hits = t.search(text, limit=limit)
@@ -452,7 +452,7 @@ def verify(
 
     Example: tracker verify --head 42:3f1c...e9
     """
-    from tracker import render_audit
+    from tracker.views import audit_text as render_audit
 
     with _open(db) as t:
         result = t.verify(head, projections=projections)
@@ -471,7 +471,7 @@ def head(json: JsonOption = False, db: DbOption = None) -> None:
 
     Example: tracker head
     """
-    from tracker import render_audit
+    from tracker.views import audit_text as render_audit
 
     with _open(db) as t:
         seq, digest = t.head()
@@ -492,7 +492,7 @@ def why(
 
     Example: tracker why ru-freeze-2023 --on 2024-02-14
     """
-    from tracker import render_audit
+    from tracker.views import audit_text as render_audit
 
     with _open(db) as t:
         result = t.why(proposal, on=on, known_by=known_by, as_recorded=as_recorded)
@@ -517,7 +517,7 @@ def diff(
 
     Example: tracker diff truce --axis as-recorded --from 2024-03-01 --to 2024-03-08 --on 2024-01-10
     """
-    from tracker import render_audit
+    from tracker.views import audit_text as render_audit
 
     if (proposal is None) == (not all_) or not start or not end:
         raise TrackerError("give a proposal or --all, and both --from and --to")

@@ -19,8 +19,8 @@ from pydantic import (
     model_validator,
 )
 
-from tracker import codec
-from tracker.dates import DateError, bounds
+from tracker.core import codec
+from tracker.core.dates import DateError, bounds
 
 SCHEMA_VERSION = 1
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"

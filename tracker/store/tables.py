@@ -18,18 +18,18 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from tracker import codec
-from tracker.dates import MAX_DAY, bounds
+from tracker.core import codec
+from tracker.core.dates import MAX_DAY, bounds
+from tracker.core.events import Amended
+from tracker.core.plainfold import Plain, has_correction
+from tracker.core.plainfold import retracted_ids as plain_retracted_ids
+from tracker.core.replay import Recorded, effective, retracted_ids
+from tracker.core.segments import status_intervals
+from tracker.core.state import Value
 from tracker.errors import InputError
-from tracker.events import Amended
-from tracker.plainfold import Plain, has_correction
-from tracker.plainfold import retracted_ids as plain_retracted_ids
-from tracker.replay import Recorded, effective, retracted_ids
-from tracker.segments import status_intervals
-from tracker.state import Value
 
 if TYPE_CHECKING:
-    from tracker.store import Store
+    from tracker.store.log import Store
 
 TEXT_FIELDS = ("note", "terms", "conditions", "reason")
 _TOKENIZE = "tokenize='unicode61 remove_diacritics 2'"

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from tracker import codec
-from tracker.dates import Bounds, bounds
-from tracker.replay import KIND_RANK, partition
+from tracker.core import codec
+from tracker.core.dates import Bounds, bounds
+from tracker.core.replay import KIND_RANK, partition
 
 State = dict[str, Any]
 

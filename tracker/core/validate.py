@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from tracker.dates import bounds
-from tracker.errors import ConflictError, InputError, RuleError
-from tracker.events import (
+from tracker.core.dates import bounds
+from tracker.core.events import (
     ID_PATTERN,
     KINDS,
     SLUG_PATTERN,
@@ -28,7 +27,8 @@ from tracker.events import (
     parse_event,
     parse_event_json,
 )
-from tracker.upcast import check_version, upcast
+from tracker.core.upcast import check_version, upcast
+from tracker.errors import ConflictError, InputError, RuleError
 
 MAX_LINE_BYTES = 1_000_000
 MAX_DIAGNOSE_BYTES = 16 * MAX_LINE_BYTES

@@ -19,23 +19,23 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker import clock
-from tracker.backup import Entry
+from tracker.core.events import SCHEMA_VERSION, Event
+from tracker.core.plainfold import Plain
+from tracker.core.replay import Recorded
+from tracker.core.upcast import load
+from tracker.core.validate import Known, Line, decide
 from tracker.errors import ConflictError, Interrupted, StoreError, TrackerError
-from tracker.events import SCHEMA_VERSION, Event
-from tracker.lookup import PROJECTIONS_FORMAT
-from tracker.plainfold import Plain
-from tracker.replay import Recorded
-from tracker.sqlite_faults import begin_immediate, default_busy_timeout, read_timeout, retry_busy, store_error
-from tracker.upcast import load
-from tracker.validate import Known, Line, decide
-from tracker.verify import COLUMNS, GENESIS  # the row layout and the chain's start, as the checker reads them
-from tracker.workers import RAW_COLUMNS, Raw, derive_streams, plain
+from tracker.store import clock
+from tracker.store.backup import Entry
+from tracker.store.faults import begin_immediate, default_busy_timeout, read_timeout, retry_busy, store_error
+from tracker.store.lookup import PROJECTIONS_FORMAT
+from tracker.store.verify import COLUMNS, GENESIS  # the row layout and the chain's start, as the checker reads them
+from tracker.store.workers import RAW_COLUMNS, Raw, derive_streams, plain
 
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from tracker.projections import Projection
+    from tracker.store.projections import Projection
 
 APP_ID = "tracker"
 _CHUNK = 500
@@ -207,7 +207,7 @@ class Store:
         self._create_views()
 
     def _create_projections(self) -> None:
-        from tracker.projections import PROJECTIONS
+        from tracker.store.projections import PROJECTIONS
 
         # Small partial indexes for the append-time rules (floated? already retracted?): without
         # them each chunk of a large import scanned the whole table.
@@ -222,7 +222,7 @@ class Store:
 
     def _build_missing_projections(self, tables: set[str]) -> None:
         """On a file made before a projection existed, create and fill its tables in one transaction."""
-        from tracker.projections import PROJECTIONS
+        from tracker.store.projections import PROJECTIONS
 
         missing = [p for p in PROJECTIONS if not set(p.tables) <= tables]
         if not missing:
@@ -267,7 +267,7 @@ class Store:
 
     def _derive_all(self, only: Sequence[Projection] | None = None) -> None:
         """Empty the projections (``only`` these) and derive them from every stream of the log."""
-        from tracker.projections import PROJECTIONS
+        from tracker.store.projections import PROJECTIONS
 
         chosen = [(i, p) for i, p in enumerate(PROJECTIONS) if only is None or p in only]
         for _, projection in chosen:
@@ -281,7 +281,7 @@ class Store:
 
     def projection_differences(self) -> list[str]:
         """How the projections differ from a fresh replay of the log (empty when they agree)."""
-        from tracker.projections import PROJECTIONS
+        from tracker.store.projections import PROJECTIONS
 
         return [d for projection in PROJECTIONS for d in projection.differences(self)]
 
@@ -525,7 +525,7 @@ class Store:
         from nothing, in worker processes when there are many events (``workers``); the others are
         refreshed from what the batch can change.
         """
-        from tracker.projections import PROJECTIONS
+        from tracker.store.projections import PROJECTIONS
 
         fresh: list[str] = []
         if after_seq is not None:

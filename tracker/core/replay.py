@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Protocol, TypeVar
 
-from tracker.dates import Bounds, bounds
-from tracker.events import Amended, Event, Retracted
-from tracker.reducer import apply
-from tracker.state import ProposalState, Value, empty
+from tracker.core.dates import Bounds, bounds
+from tracker.core.events import Amended, Event, Retracted
+from tracker.core.reducer import apply
+from tracker.core.state import ProposalState, Value, empty
 
 KIND_RANK = {
     "floated": 0,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from tracker.events import (
+from tracker.core.events import (
     Accepted,
     Amended,
     Collapsed,
@@ -23,7 +23,7 @@ from tracker.events import (
     Stance,
     Withdrawn,
 )
-from tracker.state import Denial, ProposalState, StanceEntry, Status, Transition
+from tracker.core.state import Denial, ProposalState, StanceEntry, Status, Transition
 
 RULES: dict[str, str] = {
     "floated": "proposer's stance -> proposed; status -> floated (re-floating reopens a closed proposal)",

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tracker.audit import EventRef, corrections, describe, ref
-from tracker.replay import Question, Recorded, classify, effective, steps
-from tracker.state import ProposalState, Value
+from tracker.core.audit import EventRef, corrections, describe, ref
+from tracker.core.replay import Question, Recorded, classify, effective, steps
+from tracker.core.state import ProposalState, Value
 
 SCALARS = ("status", "proposer", "channel", "terms", "closure")
 LISTS = ("addressees", "mediators")

@@ -18,8 +18,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from tracker.core.events import SCHEMA_VERSION, Event, parse_event, parse_event_json
 from tracker.errors import InputError, StoreError
-from tracker.events import SCHEMA_VERSION, Event, parse_event, parse_event_json
 
 Body = dict[str, Any]
 

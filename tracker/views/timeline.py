@@ -12,10 +12,10 @@ from datetime import date, timedelta
 from html import escape
 from itertools import groupby
 
-from tracker.dates import MAX_DAY, MIN_DAY
-from tracker.replay import Question, Recorded, classify, effective
-from tracker.segments import Interval, status_intervals
-from tracker.state import Value
+from tracker.core.dates import MAX_DAY, MIN_DAY
+from tracker.core.replay import Question, Recorded, classify, effective
+from tracker.core.segments import Interval, status_intervals
+from tracker.core.state import Value
 
 STATUS_COLOURS = {
     "floated": "#9ca3af",

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-from tracker.events import Amended, Event, Retracted, Source
-from tracker.reducer import RULES
-from tracker.replay import Question, Recorded, classify, effective, retracted_ids, steps
-from tracker.state import Transition, Value
+from tracker.core.events import Amended, Event, Retracted, Source
+from tracker.core.reducer import RULES
+from tracker.core.replay import Question, Recorded, classify, effective, retracted_ids, steps
+from tracker.core.state import Transition, Value
 
 # The reducer writes its warnings as sentences; these fragments name them as codes.
 REDUCER_CODES = (

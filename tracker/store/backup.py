@@ -20,10 +20,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from tracker.core.events import SCHEMA_VERSION, canonical_json, event_body, parse_event
+from tracker.core.validate import Line
 from tracker.errors import InputError
-from tracker.events import SCHEMA_VERSION, canonical_json, event_body, parse_event
-from tracker.validate import Line
-from tracker.verify import GENESIS, link
+from tracker.store.verify import GENESIS, link
 
 _KEYS = {"seq", "recorded_at", "hash", "event"}
 

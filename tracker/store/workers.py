@@ -22,13 +22,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from tracker import codec
-from tracker.dates import Bounds
+from tracker.core import codec
+from tracker.core.dates import Bounds
+from tracker.core.events import SCHEMA_VERSION, event_body
+from tracker.core.plainfold import Plain
+from tracker.core.upcast import load
 from tracker.errors import StoreError
-from tracker.events import SCHEMA_VERSION, event_body
-from tracker.plainfold import Plain
-from tracker.readable import Rows
-from tracker.upcast import load
+from tracker.store.tables import Rows
 
 Raw = tuple[int, str, str, int, str, str, str | None, str | None]
 """A stored row of a stream: seq, recorded_at, body, schema_version, and the date bounds the store
@@ -59,7 +59,7 @@ def plain(
 
 def derive_stream(proposal: str, raw: Sequence[Raw]) -> list[Rows]:
     """Every projection's rows for one whole stream, in the order of ``PROJECTIONS``."""
-    from tracker.projections import PROJECTIONS
+    from tracker.store.projections import PROJECTIONS
 
     records = [plain(*row) for row in raw]
     out: list[Rows] = []

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
-
-if TYPE_CHECKING:
-    from tracker.audit import Audit
+from typing import Any, Protocol
 
 
 class StanceView(Protocol):
@@ -144,10 +141,3 @@ def status_output(
     if versions is not None:
         rows = [{**r, "stream_version": versions.get(r["proposal"], 0)} for r in rows]
     return to_json(rows)
-
-
-def audit_text(a: Audit) -> str:
-    """The replay log of one proposal, for reading (kept here for callers; see render_audit)."""
-    from tracker.render_audit import audit_text as explained
-
-    return explained(a)

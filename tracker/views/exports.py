@@ -16,14 +16,14 @@ from datetime import date, timedelta
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from tracker.audit import Audit, Step
-from tracker.dates import MAX_DAY, MIN_DAY, bounds
-from tracker.events import Source
-from tracker.replay import Answer, Question, Recorded
+from tracker.core.audit import Audit, Step
+from tracker.core.dates import MAX_DAY, MIN_DAY, bounds
+from tracker.core.events import Source
+from tracker.core.replay import Answer, Question, Recorded
 
 if TYPE_CHECKING:
-    from tracker.api import HistoryEntry
-    from tracker.timeline import Lane
+    from tracker.core.history import HistoryEntry
+    from tracker.views.timeline import Lane
 
 # -- rows (shared by CSV and DataFrames) ------------------------------------------------------
 
@@ -172,7 +172,7 @@ def _day(iso: str) -> str:
 
 def status_markdown(answers: Sequence[Answer], q: Question) -> str:
     """A status table for an article, saying which picture it is."""
-    from tracker.render import describe
+    from tracker.views.text import describe
 
     lines = [
         f"**{md(describe(q))}**",
@@ -253,7 +253,7 @@ def _slide(rec: Recorded) -> dict[str, Any]:
 
 def timelinejs(records: Iterable[Recorded], lanes: Sequence[Lane]) -> dict[str, Any]:
     """Knight Lab TimelineJS JSON: a slide per event, grouped by proposal; status intervals as eras."""
-    from tracker.timeline import span
+    from tracker.views.timeline import span
 
     wanted = {m.id for lane in lanes for m in lane.marks}
     slides = [_slide(r) for r in sorted(records, key=lambda r: r.order) if r.id in wanted]

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from hashlib import sha256
 from typing import Any, NamedTuple
 
-from tracker.dates import DateError, bounds
+from tracker.core.dates import DateError, bounds
+from tracker.core.events import SCHEMA_VERSION
+from tracker.core.state import Value
+from tracker.core.upcast import upcast
 from tracker.errors import InputError, TrackerError
-from tracker.events import SCHEMA_VERSION
-from tracker.state import Value
-from tracker.upcast import upcast
 
 GENESIS = "0" * 64  # the prev_hash of seq 1 (same as tracker.store.GENESIS)
 Row = Sequence[Any]

@@ -24,10 +24,20 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from tracker import codec
-from tracker.dates import Bounds
-from tracker.plainfold import CORRECTIONS, Plain, State, apply, effective, empty, has_correction, settle, state_json
-from tracker.state import ProposalState
+from tracker.core import codec
+from tracker.core.dates import Bounds
+from tracker.core.plainfold import (
+    CORRECTIONS,
+    Plain,
+    State,
+    apply,
+    effective,
+    empty,
+    has_correction,
+    settle,
+    state_json,
+)
+from tracker.core.state import ProposalState
 
 Axis = Literal["on", "known_by", "as_recorded"]
 AXES: tuple[Axis, ...] = ("on", "known_by", "as_recorded")

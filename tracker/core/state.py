@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from tracker.events import Stance
+from tracker.core.events import Stance
 
 Status = Literal["floated", "considering", "accepted", "rejected", "withdrawn", "collapsed"]
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tracker.audit import Audit, EventRef, Step
-from tracker.diff import Diff
-from tracker.provenance import Provenance
-from tracker.render import table, to_json
-from tracker.verify import Verification
+from tracker.core.audit import Audit, EventRef, Step
+from tracker.core.diff import Diff
+from tracker.core.provenance import Provenance
+from tracker.store.verify import Verification
+from tracker.views.text import table, to_json
 
 __all__ = [
     "audit_markdown",

@@ -26,13 +26,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tracker import render
-from tracker.clock import instant
-from tracker.dates import day
+from tracker.core.dates import day
 from tracker.errors import TrackerError
-from tracker.location import ENV_DB, default_db_path
-from tracker.lookup import END_OF_TIME, PROJECTIONS_FORMAT, pieces_at
-from tracker.sqlite_faults import default_busy_timeout, read_timeout
+from tracker.store.clock import instant
+from tracker.store.faults import default_busy_timeout, read_timeout
+from tracker.store.location import ENV_DB, default_db_path
+from tracker.store.lookup import END_OF_TIME, PROJECTIONS_FORMAT, pieces_at
+from tracker.views import text as render
 
 VALUED = {"--on": "on", "--known-by": "known_by", "--as-recorded": "as_recorded", "--db": "db"}
 FLAGS = {"--json": ("json", True), "--versions": ("versions", True), "--no-versions": ("versions", False)}
@@ -217,14 +217,3 @@ def answer(argv: Sequence[str]) -> int | None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     return 0
-
-
-def main() -> None:
-    """Entry point of the ``tracker`` script: the quick status path, else the typer app."""
-    code = answer(sys.argv[1:])
-    if code is None:
-        from tracker.cli import main as full
-
-        full()
-        return
-    sys.exit(code)

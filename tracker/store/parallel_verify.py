@@ -36,9 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import StoreError
-from tracker.sqlite_faults import READ_TIMEOUT, store_error
-from tracker.store import Store
-from tracker.verify import (
+from tracker.store.faults import READ_TIMEOUT, store_error
+from tracker.store.log import Store
+from tracker.store.verify import (
     CHAIN_COLUMNS,
     DERIVED_COLUMNS,
     START,
@@ -52,7 +52,7 @@ from tracker.verify import (
     check_columns,
     verify,
 )
-from tracker.workers import START_METHOD, workers
+from tracker.store.workers import START_METHOD, workers
 
 PARALLEL_FROM = 20_000
 """Smaller logs are verified in this process (a pool costs ~50 ms to start)."""

@@ -12,10 +12,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 
-from tracker.dates import MAX_DAY
-from tracker.reducer import apply
-from tracker.replay import Question, Recorded, classify
-from tracker.state import ProposalState, Status, Value, empty
+from tracker.core.dates import MAX_DAY
+from tracker.core.reducer import apply
+from tracker.core.replay import Question, Recorded, classify
+from tracker.core.state import ProposalState, Status, Value, empty
 
 
 class Interval(Value):

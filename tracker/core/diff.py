@@ -14,10 +14,10 @@ from dataclasses import replace
 from itertools import groupby
 from typing import Literal
 
-from tracker.events import Amended, Retracted
-from tracker.provenance import provenance
-from tracker.replay import Question, Recorded, classify, effective
-from tracker.state import Value
+from tracker.core.events import Amended, Retracted
+from tracker.core.provenance import provenance
+from tracker.core.replay import Question, Recorded, classify, effective
+from tracker.core.state import Value
 
 Axis = Literal["on", "known-by", "as-recorded"]
 PLACES = {1: "counted", 0: "uncertain", -1: "not yet"}

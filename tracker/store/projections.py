@@ -12,14 +12,14 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from tracker import codec
-from tracker.intervals import AXES, Axis, Interval, extend, intervals
-from tracker.lookup import pieces_at
-from tracker.plainfold import Plain, effective, fold, has_correction, state_json
-from tracker.readable import Readable, Rows
+from tracker.core import codec
+from tracker.core.intervals import AXES, Axis, Interval, extend, intervals
+from tracker.core.plainfold import Plain, effective, fold, has_correction, state_json
+from tracker.store.lookup import pieces_at
+from tracker.store.tables import Readable, Rows
 
 if TYPE_CHECKING:
-    from tracker.store import Store
+    from tracker.store.log import Store
 
 
 class Projection(Protocol):

@@ -1,0 +1,1 @@
+"""Output for people and other tools: text tables, exports, the timeline."""
