@@ -36,8 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_cli  # noqa: E402
 import synthetic  # noqa: E402
 
-from tracker import workers  # noqa: E402
 from tracker.api import Tracker  # noqa: E402
+from tracker.store import workers  # noqa: E402
 from tracker.store.log import COLUMNS  # noqa: E402
 from tracker.store.parallel_verify import check_chain_of  # noqa: E402
 from tracker.store.projections import lookup  # noqa: E402

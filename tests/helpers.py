@@ -35,3 +35,17 @@ DATES = [
     "2024-03",
     "2024-03-10?",
 ]
+
+
+def body(event: dict[str, Any]) -> dict[str, Any]:
+    """An event dict as the store keeps it: validated, defaults present, id and reported derived."""
+    from tracker.core.events import event_body, parse_event
+
+    return dict(json.loads(event_body(parse_event(event))))
+
+
+def record(seq: int, recorded_at: str, event: dict[str, Any]) -> Any:
+    """A ``replay.Record`` of an event dict (validated as the store would)."""
+    from tracker.core.replay import Record
+
+    return Record.of(seq, recorded_at, body(event))

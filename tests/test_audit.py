@@ -81,7 +81,7 @@ def test_a_step_carries_everything_a_reader_needs(tracker: Tracker) -> None:
     assert first.recorded_at == "2024-02-01T08:00:00.000000Z"
     assert first.sources[0].outlet == "Daily *Star*"
     assert "proposed" in first.rule
-    assert [(c.field, c.before, c.after) for c in second.changes] == [
+    assert [(c["field"], c["before"], c["after"]) for c in second.changes] == [
         ("stance.b", None, "rejected"),
         ("status", "floated", "rejected"),
     ]

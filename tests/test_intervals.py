@@ -8,25 +8,25 @@ from helpers import ev
 
 from tracker.core.events import event_body, parse_event
 from tracker.core.intervals import Interval, intervals
-from tracker.core.plainfold import Plain
+from tracker.core.replay import Record
 
 T1 = "2024-07-01T12:00:00.000000Z"
 T2 = "2024-07-02T12:00:00.000000Z"
 
 
-def rec(seq: int, recorded_at: str = T1, **fields: object) -> Plain:
+def rec(seq: int, recorded_at: str = T1, **fields: object) -> Record:
     kind = str(fields.pop("kind"))
-    return Plain.of(seq, recorded_at, json.loads(event_body(parse_event(ev(kind, **fields)))))
+    return Record.of(seq, recorded_at, json.loads(event_body(parse_event(ev(kind, **fields)))))
 
 
-def story() -> list[Plain]:
+def story() -> list[Record]:
     return [
         rec(1, kind="floated", id="f", actor="russia", addressees=["ukraine"], occurred="2023-09-10"),
         rec(2, kind="rejected", id="r", actor="ukraine", occurred="2024-01", reported="2024-02-13"),
     ]
 
 
-def pieces(records: list[Plain], axis: str) -> list[tuple[str, str | None, str | None, tuple[str, ...]]]:
+def pieces(records: list[Record], axis: str) -> list[tuple[str, str | None, str | None, tuple[str, ...]]]:
     out: list[Interval] = [p for p in intervals("p", records) if p.axis == axis]
     return [(p.valid_from, p.valid_to, p.status, p.uncertain) for p in out]
 

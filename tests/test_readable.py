@@ -83,9 +83,9 @@ def test_views(told: Tracker) -> None:
         ("beta-2025", "floated", "2025-03-11", "2025-03-12", 1, 0),
         ("beta-2025", "considering", "2025-03-12", None, None, 0),
     ]
-    assert [iv.model_dump() for iv in told.intervals()] == [
+    assert [iv.as_dict() for iv in told.intervals()] == [
         {**dict(zip(("proposal", "status", "valid_from", "valid_to"), r[:4], strict=True)),
-         "uncertain": tuple(json.loads(u))}
+         "uncertain": json.loads(u)}
         for r, (u,) in zip(intervals, rows(told, "SELECT uncertain FROM status_intervals"), strict=True)
     ]  # fmt: skip
     details = rows(told, "SELECT id, kind, person, note IS NOT NULL, sources FROM event_details WHERE id = 'a.f'")

@@ -102,10 +102,10 @@ def test_the_story_through_the_python_api(tmp_path: Path) -> None:
         with freeze_time(T1):
             t.append([FLOATED, WRONG])
         before = t.status("truce", on="2024-01-10")
-        assert before[0].state.status == "floated"
+        assert before[0].state["status"] == "floated"
         with freeze_time(T2):
             t.append([FIX])
-        assert t.status("truce", on="2024-01-10")[0].state.status == "accepted"
+        assert t.status("truce", on="2024-01-10")[0].state["status"] == "accepted"
         assert t.status("truce", on="2024-01-10", as_recorded="2024-03-01") == before
         assert t.why("truce", on="2024-01-10").origins()["status"] == ("truce.south-accepts",)
         (change,) = [

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from helpers import ev
+from helpers import ev, record
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.core.events import parse_event
-from tracker.core.replay import Question, Recorded, answer_one
-from tracker.core.segments import Interval, status_intervals, status_on
+from tracker.core.replay import Question, Record, answer_one
+from tracker.core.segments import Segment, status_intervals, status_on
 
 DATES = ["2024-01", "2024-01-15", "2024-01-10/2024-02-05", "2024-02", "2024-02-01", "2024-21", "2023-12-30/2024-01-02",
          "2024-03-03", "2024", "2024-01-31", "2024-02-29", "2024-01-05/"]  # fmt: skip
 KINDS = ["considering", "accepted", "rejected", "withdrawn", "collapsed", "denied"]
 
 
-def records(items: list[dict[str, object]]) -> list[Recorded]:
-    return [Recorded.of(n, "2024-06-01T00:00:00.000000Z", parse_event(e)) for n, e in enumerate(items, start=1)]
+def records(items: list[dict[str, object]]) -> list[Record]:
+    return [record(n, "2024-06-01T00:00:00.000000Z", e) for n, e in enumerate(items, start=1)]
 
 
-def probe_days(recs: list[Recorded]) -> list[str]:
+def probe_days(recs: list[Record]) -> list[str]:
     days = {d for r in recs for d in (r.occurred.earliest, r.occurred.latest) if d < "9999"}
     out = set()
     for d in days:
@@ -30,7 +29,7 @@ def probe_days(recs: list[Recorded]) -> list[str]:
     return sorted(out)
 
 
-def check(recs: list[Recorded], known_by: str | None = None) -> list[Interval]:
+def check(recs: list[Record], known_by: str | None = None) -> list[Segment]:
     intervals = status_intervals("p", recs, Question(known_by=known_by))
     for day in probe_days(recs):
         expected = answer_one("p", recs, Question(on=day, known_by=known_by))
@@ -39,7 +38,7 @@ def check(recs: list[Recorded], known_by: str | None = None) -> list[Interval]:
             assert got is None, day
         else:
             assert got is not None, day
-            assert (got.status, got.uncertain) == (expected.state.status, expected.uncertain), day
+            assert (got.status, got.uncertain) == (expected.state["status"], expected.uncertain), day
     return intervals
 
 

@@ -15,6 +15,6 @@ def test_float_reject_status(tracker: Tracker) -> None:
         ]
     )
     (answer,) = tracker.status(on="2024-02-14")
-    assert answer.state.status == "rejected"
+    assert answer.state["status"] == "rejected"
     (answer,) = tracker.status(on="2023-12-01")
-    assert answer.state.status == "floated"
+    assert answer.state["status"] == "floated"

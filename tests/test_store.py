@@ -140,7 +140,7 @@ def test_projection_equals_fresh_replay(tracker: Tracker) -> None:
     tracker.append([ev("retracted", target="a", reason="x")])
     assert tracker.store.projection_differences() == []
     status = tracker.store.conn.execute("SELECT status FROM proposals").fetchone()[0]
-    assert status == tracker.status()[0].state.status == "floated"
+    assert status == tracker.status()[0].state["status"] == "floated"
     tracker.store.rebuild()
     assert tracker.store.projection_differences() == []
 
@@ -167,4 +167,4 @@ def test_a_new_file_has_large_pages_and_an_old_one_keeps_its_own(
     with Tracker(tmp_path / "old.db") as t:
         t.append([ev("considering", id="c", actor="b")])
         assert t.store.conn.execute("PRAGMA page_size").fetchone()[0] == 4096
-        assert t.verify().ok and [a.state.status for a in t.status()] == ["considering"]
+        assert t.verify().ok and [a.state["status"] for a in t.status()] == ["considering"]

@@ -48,8 +48,8 @@ def _answers(t: Tracker) -> dict[tuple[str, str], tuple[object, ...]]:
     out = {}
     for on in sorted({on for on, _ in EXPECTED}):
         for a in t.status(on=on):
-            stances = {actor: e.stance for actor, e in a.state.stances.items()}
-            out[(on, a.proposal)] = (a.state.status, stances, a.state.disputed, list(a.uncertain))
+            stances = {actor: e["stance"] for actor, e in a.state["stances"].items()}
+            out[(on, a.proposal)] = (a.state["status"], stances, a.state["disputed"], list(a.uncertain))
     return out
 
 

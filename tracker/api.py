@@ -9,14 +9,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from tracker.answers import stored_answer
 from tracker.core.dates import DateError, day
-from tracker.core.events import Event, event_body
+from tracker.core.events import Event, event_body, parse_event
 from tracker.core.history import HistoryEntry, story
-from tracker.core.plainfold import answer_one as plain_answer
-from tracker.core.plainfold import effective as plain_effective
-from tracker.core.replay import Answer, Question, Recorded, effective
-from tracker.core.state import ProposalState
+from tracker.core.replay import Answer, Question, Record, answer_one, effective
 from tracker.core.validate import MAX_DIAGNOSE_BYTES, MAX_LINE_BYTES, Line, parse_line
 from tracker.errors import InputError, NotFoundError, TrackerError
 from tracker.store.clock import instant
@@ -24,15 +20,14 @@ from tracker.store.corpus import corpus_files
 from tracker.store.location import ENV_DB as ENV_DB
 from tracker.store.location import default_db_path as default_db_path
 from tracker.store.log import AppendResult, Store
-from tracker.store.lookup import END_OF_TIME
-from tracker.store.projections import lookup
+from tracker.store.lookup import END_OF_TIME, answers_at
 
 if TYPE_CHECKING:
     # Only some commands need these: imported where used, to keep start-up quick.
     from tracker.core.audit import Audit
     from tracker.core.diff import Diff
     from tracker.core.provenance import Provenance
-    from tracker.core.segments import Interval
+    from tracker.core.segments import Segment
     from tracker.store.tables import Hit
     from tracker.store.verify import Verification
     from tracker.views.timeline import Lane
@@ -167,7 +162,7 @@ class Tracker:
 
     # -- reading -------------------------------------------------------------------------
 
-    def _records(self, proposal: str | None) -> list[Recorded]:
+    def _records(self, proposal: str | None) -> list[Record]:
         records = list(self.store.records(proposal))
         if proposal is not None and not records:
             raise NotFoundError(f"no proposal {proposal!r} in the log", field="proposal")
@@ -185,8 +180,8 @@ class Tracker:
 
         A question on one axis (or none) is an indexed lookup in the ``intervals``
         projection; a question on two or three axes replays each proposal's own stream.
-        Answers leave out ``state.history`` (see ``history`` and ``audit`` for the story).
-        Answers from the projection decode their state when first read (``tracker.answers``).
+        Each answer's ``state`` is the JSON form of the proposal's state (``state.as_json``);
+        ``history`` and ``audit`` tell the story behind it.
         """
         q = question(on, known_by, as_recorded)
         if proposal is not None and self.store.version(proposal) == 0:
@@ -195,19 +190,13 @@ class Tracker:
         asked = [(axis, cut) for axis, cut in cuts if cut is not None]
         if len(asked) <= 1:
             axis, cut = asked[0] if asked else ("as_recorded", END_OF_TIME)
-            return [
-                stored_answer(name, uncertain, state)
-                for name, _, uncertain, state in lookup(self.store.conn, axis, cut, proposal)
-            ]
-        streams = (
-            [(proposal, self.store.plain_records(proposal))] if proposal is not None else self.store.plain_streams()
-        )
+            return answers_at(self.store.conn, axis, cut, proposal)
+        streams = [(proposal, self.store.stream(proposal))] if proposal is not None else self.store.streams()
         out = []
         for name, records in streams:
-            result = plain_answer(name, plain_effective(records, q.as_recorded), q.on, q.known_by)
+            result = answer_one(name, effective(records, q.as_recorded), q)
             if result is not None:
-                state = ProposalState.model_validate({k: v for k, v in result[0].items() if k != "history"})
-                out.append(Answer(proposal=name, state=state, uncertain=result[1]))
+                out.append(result)
         return out
 
     def versions(self) -> dict[str, int]:
@@ -233,7 +222,7 @@ class Tracker:
             yield {
                 "seq": rec.seq,
                 "recorded_at": rec.recorded_at,
-                "event": rec.event.model_dump(mode="json", exclude_none=True),
+                "event": parse_event(rec.event).model_dump(mode="json", exclude_none=True),
             }
 
     def export(self) -> Iterator[str]:
@@ -244,7 +233,7 @@ class Tracker:
 
     # -- sharing (issue 6) ---------------------------------------------------------------
 
-    def _named(self, proposals: Sequence[str]) -> list[Recorded]:
+    def _named(self, proposals: Sequence[str]) -> list[Record]:
         """The records of the proposals named (every one must exist), or of all when none is named."""
         if not proposals:
             return list(self.store.records())
@@ -261,7 +250,7 @@ class Tracker:
 
     def intervals(
         self, proposal: str | None = None, *, known_by: str | None = None, as_recorded: str | None = None
-    ) -> list[Interval]:
+    ) -> list[Segment]:
         """Status intervals over valid time: when each proposal had which status."""
         lanes = self.timeline((proposal,) if proposal else (), known_by=known_by, as_recorded=as_recorded)
         return [iv for lane in lanes for iv in lane.intervals]
@@ -310,7 +299,7 @@ class Tracker:
             rows = [exports.history_row(e) for e in self.history(proposal, as_recorded=as_recorded)]
         elif what == "intervals":
             intervals = self.intervals(proposal, known_by=known_by, as_recorded=as_recorded)
-            rows = [iv.model_dump(mode="json") for iv in intervals]
+            rows = [iv.as_dict() for iv in intervals]
         elif what == "sources":
             cut = question(as_recorded=as_recorded).as_recorded
             rows = source_rows(effective(self._records(proposal), cut))

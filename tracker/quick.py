@@ -18,7 +18,6 @@ path then reports it in its own words.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import sys
@@ -31,7 +30,7 @@ from tracker.errors import TrackerError
 from tracker.store.clock import instant
 from tracker.store.faults import default_busy_timeout, read_timeout
 from tracker.store.location import ENV_DB, default_db_path
-from tracker.store.lookup import END_OF_TIME, PROJECTIONS_FORMAT, pieces_at
+from tracker.store.lookup import END_OF_TIME, PROJECTIONS_FORMAT, answers_at
 from tracker.views import text as render
 
 VALUED = {"--on": "on", "--known-by": "known_by", "--as-recorded": "as_recorded", "--db": "db"}
@@ -45,61 +44,6 @@ class Question(NamedTuple):
     on: str | None
     known_by: str | None
     as_recorded: str | None
-
-
-class Stance(NamedTuple):
-    """A party's stance, as ``state.StanceEntry`` is read by ``render``."""
-
-    stance: str
-    event: str
-
-
-class Denial(NamedTuple):
-    """A denial as stored; ``model_dump`` gives what ``state.Denial.model_dump`` gives."""
-
-    fields: dict[str, Any]
-
-    def model_dump(self) -> dict[str, Any]:
-        """The denial's fields, in their stored (model) order."""
-        return dict(self.fields)
-
-
-class State(NamedTuple):
-    """The fields of ``state.ProposalState`` that ``render`` reads, from the stored JSON."""
-
-    status: str | None
-    proposer: str | None
-    addressees: Sequence[str]
-    stances: Mapping[str, Stance]
-    denials: Sequence[Denial]
-    disputed: bool
-    version: int
-    last_event: str | None
-    warnings: Sequence[str]
-
-    @classmethod
-    def of(cls, text: str) -> State:
-        """Decode a state stored by the ``intervals`` projection."""
-        s = json.loads(text)
-        return cls(
-            s["status"],
-            s["proposer"],
-            s["addressees"],
-            {actor: Stance(e["stance"], e["event"]) for actor, e in s["stances"].items()},
-            [Denial(d) for d in s["denials"]],
-            s["disputed"],
-            s["version"],
-            s["last_event"],
-            s["warnings"],
-        )
-
-
-class Answer(NamedTuple):
-    """One proposal's answer, shaped like ``replay.Answer`` for ``render``."""
-
-    proposal: str
-    state: State
-    uncertain: Sequence[str]
 
 
 class Declined(Exception):
@@ -155,11 +99,6 @@ def database(opts: Mapping[str, Any]) -> Path:
     return target
 
 
-def lookup(conn: sqlite3.Connection, axis: str, cut: str, proposal: str | None) -> list[Answer]:
-    """``projections.lookup``, decoded: each proposal's piece on ``axis`` holding at ``cut``."""
-    return [Answer(name, State.of(state), ids) for name, _, ids, state in pieces_at(conn, axis, cut, proposal)]
-
-
 def read(conn: sqlite3.Connection, opts: Mapping[str, Any], q: Question) -> str:
     """The text ``tracker status`` prints for these options, read from an open database."""
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -175,7 +114,7 @@ def read(conn: sqlite3.Connection, opts: Mapping[str, Any], q: Question) -> str:
             raise Declined
     asked = [(axis, cut) for axis, cut in zip(Question._fields, q, strict=True) if cut is not None]
     axis, cut = asked[0] if asked else ("as_recorded", END_OF_TIME)  # one axis at most (see question)
-    answers = lookup(conn, axis, cut, proposal)
+    answers = answers_at(conn, axis, cut, proposal)
     versions = None
     if opts.get("versions", True):
         sql = "SELECT proposal, max(version) FROM events GROUP BY proposal"

@@ -10,13 +10,14 @@ whether or not they apply at the cut-off, so both the original and the correctio
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
-from tracker.core.events import Amended, Event, Retracted, Source
-from tracker.core.reducer import RULES
-from tracker.core.replay import Question, Recorded, classify, effective, retracted_ids, steps
-from tracker.core.state import Transition, Value
+from tracker.core.events import Source
+from tracker.core.replay import Question, Record, classify, effective, replacement, retracted_ids, steps
+from tracker.core.rules import RULES
+from tracker.core.state import since
+from tracker.core.value import Value
 
 # The reducer writes its warnings as sentences; these fragments name them as codes.
 REDUCER_CODES = (
@@ -79,7 +80,7 @@ class Step(Value):
     person: str | None
     sources: tuple[Source, ...]
     rule: str
-    changes: tuple[Transition, ...]
+    changes: tuple[Mapping[str, str | None], ...]  # each a ``state.Transition``
     warnings: tuple[AuditWarning, ...]
     status: str | None
     original: EventRef | None = None
@@ -112,24 +113,24 @@ def describe(q: Question) -> str:
     return ", ".join(parts)
 
 
-def ref(rec: Recorded, event: Event | None = None, amended_by: int | None = None) -> EventRef:
+def ref(rec: Record, event: dict[str, Any] | None = None, amended_by: int | None = None) -> EventRef:
     """Cite a recorded event (optionally with a corrected copy of it)."""
     e = event or rec.event
     return EventRef(
         seq=rec.seq,
         id=rec.id,
-        kind=e.type,
-        actor=e.actor,
-        person=e.person,
-        occurred=e.occurred,
-        reported=e.reported,
+        kind=e["type"],
+        actor=e["actor"],
+        person=e.get("person"),
+        occurred=e["occurred"],
+        reported=e.get("reported"),
         recorded_at=rec.recorded_at,
-        sources=e.sources,
+        sources=e.get("sources", ()),
         amended_by=amended_by,
     )
 
 
-def corrections(records: list[Recorded], as_recorded: str | None) -> list[Correction]:
+def corrections(records: list[Record], as_recorded: str | None) -> list[Correction]:
     """Every correction of the log, with its original, and whether it applies at the cut-off."""
     by_id = {r.id: r for r in records}
     cut = [r for r in records if as_recorded is None or r.recorded_at <= as_recorded]
@@ -138,25 +139,23 @@ def corrections(records: list[Recorded], as_recorded: str | None) -> list[Correc
     out = []
     for rec in records:
         event = rec.event
-        if not isinstance(event, Retracted | Amended) or event.target not in by_id:
+        if event["type"] not in ("retracted", "amended") or event["target"] not in by_id:
             continue
-        original = by_id[event.target]
-        replacement = None
-        if isinstance(event, Amended):
-            replacement = ref(original, event.replacement.model_copy(update={"id": event.target}))
+        original = by_id[event["target"]]
+        fixed = ref(original, replacement(rec)) if event["type"] == "amended" else None
         out.append(
             Correction(
                 seq=rec.seq,
                 id=rec.id,
-                kind=event.type,
-                actor=event.actor,
+                kind=event["type"],
+                actor=event["actor"],
                 recorded_at=rec.recorded_at,
-                reason=event.reason,
-                target=event.target,
+                reason=event["reason"],
+                target=event["target"],
                 applied=rec.id in in_cut and rec.id not in cancelled,
                 state="later" if rec.id not in in_cut else "cancelled" if rec.id in cancelled else "applied",
                 original=ref(original),
-                replacement=replacement,
+                replacement=fixed,
             )
         )
     return out
@@ -166,17 +165,18 @@ def _code(message: str) -> str:
     return next((code for fragment, code in REDUCER_CODES if fragment in message), "note")
 
 
-def _warnings(rec: Recorded, reducer: Iterable[str], held: set[str], later: list[Correction]) -> list[AuditWarning]:
+def _warnings(rec: Record, reducer: Iterable[str], held: set[str], later: list[Correction]) -> list[AuditWarning]:
     event = rec.event
     out = [AuditWarning(code=_code(m), message=m) for m in reducer]
-    target = getattr(event, "target", None)
-    if event.type == "denied" and target in held:
+    target = event.get("target")
+    if event["type"] == "denied" and target in held:
         out.append(
-            AuditWarning(code="denies-held-event", message=f"{event.actor} denies {target}, an event the log holds")
+            AuditWarning(code="denies-held-event", message=f"{event['actor']} denies {target}, an event the log holds")
         )
     if rec.reported is not None and rec.occurred.latest > rec.reported.earliest:
         certainly = rec.occurred.earliest > rec.reported.latest
-        message = f"occurred {event.occurred} {'is' if certainly else 'may be'} after reported {event.reported}"
+        said, known = event["occurred"], event.get("reported")
+        message = f"occurred {said} {'is' if certainly else 'may be'} after reported {known}"
         out.append(AuditWarning(code="occurred-after-reported", message=message))
     for c in later:
         out.append(
@@ -188,7 +188,7 @@ def _warnings(rec: Recorded, reducer: Iterable[str], held: set[str], later: list
     return out
 
 
-def audit(proposal: str, records: Iterable[Recorded], question: Question) -> Audit:
+def audit(proposal: str, records: Iterable[Record], question: Question) -> Audit:
     """Replay one proposal's records for a question, explaining every step."""
     records = list(records)
     by_id = {r.id: r for r in records}
@@ -204,9 +204,9 @@ def audit(proposal: str, records: Iterable[Recorded], question: Question) -> Aud
     uncertain = sorted((r for r in live if classify(r, question) == 0), key=lambda r: r.order)
     out = []
     status = None
-    for rec, before, after in steps(proposal, certain):
+    for rec, before, after, changes in steps(proposal, certain):
         event = rec.event
-        warnings = _warnings(rec, after.warnings[len(before.warnings) :], held, later.get(rec.id, []))
+        warnings = _warnings(rec, since(after["warnings"], before["warnings"]), held, later.get(rec.id, []))
         fix = amended.get(rec.id)
         if fix is not None:
             message = f"amended by #{fix.seq} (recorded {fix.recorded_at}): {fix.reason}"
@@ -215,21 +215,21 @@ def audit(proposal: str, records: Iterable[Recorded], question: Question) -> Aud
             Step(
                 seq=rec.seq,
                 id=rec.id,
-                occurred=event.occurred,
-                reported=event.reported,
+                occurred=event["occurred"],
+                reported=event.get("reported"),
                 recorded_at=rec.recorded_at,
-                kind=event.type,
-                actor=event.actor,
-                person=event.person,
-                sources=event.sources,
-                rule=RULES[event.type],
-                changes=after.history[len(before.history) :],
+                kind=event["type"],
+                actor=event["actor"],
+                person=event.get("person"),
+                sources=event.get("sources", ()),
+                rule=RULES[event["type"]],
+                changes=tuple(changes),
                 warnings=tuple(warnings),
-                status=after.status,
+                status=after["status"],
                 original=ref(by_id[rec.id], amended_by=fix.seq) if fix is not None else None,
             )
         )
-        status = after.status
+        status = after["status"]
     return Audit(
         proposal=proposal,
         on=question.on,

@@ -14,10 +14,10 @@ from dataclasses import replace
 from itertools import groupby
 from typing import Literal
 
-from tracker.core.events import Amended, Retracted
 from tracker.core.provenance import provenance
-from tracker.core.replay import Question, Recorded, classify, effective
-from tracker.core.state import Value
+from tracker.core.replay import Question, Record, classify, effective
+from tracker.core.rules import CORRECTIONS
+from tracker.core.value import Value
 
 Axis = Literal["on", "known-by", "as-recorded"]
 PLACES = {1: "counted", 0: "uncertain", -1: "not yet"}
@@ -74,22 +74,22 @@ def cut(axis: Axis, moment: str, base: Question | None = None) -> Question:
     return replace(base or Question(), **{FIELDS[axis]: moment})
 
 
-def _change(rec: Recorded, before: str, after: str) -> EventChange:
+def _change(rec: Record, before: str, after: str) -> EventChange:
     e = rec.event
     return EventChange(
         seq=rec.seq,
         id=rec.id,
-        kind=e.type,
-        actor=e.actor,
-        occurred=e.occurred,
-        reported=e.reported,
+        kind=e["type"],
+        actor=e["actor"],
+        occurred=e["occurred"],
+        reported=e.get("reported"),
         recorded_at=rec.recorded_at,
         before=before,
         after=after,
     )
 
 
-def _moved(records: list[Recorded], axis: Axis, start: str, end: str, base: Question) -> list[EventChange]:
+def _moved(records: list[Record], axis: Axis, start: str, end: str, base: Question) -> list[EventChange]:
     if axis == "as-recorded":
         low, high = sorted((start, end))
         was, now = ("not recorded", "recorded") if start <= end else ("recorded", "not recorded")
@@ -104,7 +104,7 @@ def _moved(records: list[Recorded], axis: Axis, start: str, end: str, base: Ques
 
 
 def diff_one(
-    proposal: str, records: Iterable[Recorded], axis: Axis, start: str, end: str, base: Question | None = None
+    proposal: str, records: Iterable[Record], axis: Axis, start: str, end: str, base: Question | None = None
 ) -> ProposalDiff | None:
     """The diff of one proposal (records: its whole log); None if nothing changed."""
     records = list(records)
@@ -117,8 +117,8 @@ def diff_one(
     moved_ids = {e.id for e in moved}
     fixes: dict[str, list[str]] = {}  # corrected event -> the corrections among the moved events
     for r in records:
-        if r.id in moved_ids and isinstance(r.event, Retracted | Amended):
-            fixes.setdefault(r.event.target, []).append(r.id)
+        if r.id in moved_ids and r.event["type"] in CORRECTIONS:
+            fixes.setdefault(r.event["target"], []).append(r.id)
     changes = []
     for name in dict.fromkeys([*old_values, *new_values]):
         before, after = old_values.get(name), new_values.get(name)
@@ -134,15 +134,15 @@ def diff_one(
     return ProposalDiff(proposal=proposal, changes=tuple(changes), events=tuple(moved))
 
 
-def diff(records: Iterable[Recorded], axis: Axis, start: str, end: str, base: Question | None = None) -> Diff:
+def diff(records: Iterable[Record], axis: Axis, start: str, end: str, base: Question | None = None) -> Diff:
     """The diff of every proposal in the records (sorted by slug) between two cut-offs.
 
     ``base`` holds the cut-offs of the other two axes (``--on`` fixed while ``--as-recorded``
     moves, say); its value on ``axis`` itself is ignored.
     """
-    ordered = sorted(records, key=lambda r: (r.event.proposal, r.seq))
+    ordered = sorted(records, key=lambda r: (r.proposal, r.seq))
     out = []
-    for proposal, group in groupby(ordered, key=lambda r: r.event.proposal):
+    for proposal, group in groupby(ordered, key=lambda r: r.proposal):
         one = diff_one(proposal, group, axis, start, end, base)
         if one is not None:
             out.append(one)

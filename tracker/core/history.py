@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from tracker.core.replay import Recorded, effective, steps
-from tracker.core.state import Transition, Value
+from tracker.core.replay import Record, effective, steps
+from tracker.core.value import Value
 
 
 class HistoryEntry(Value):
@@ -19,29 +19,30 @@ class HistoryEntry(Value):
     kind: str
     actor: str
     person: str | None
-    changes: tuple[Transition, ...]
+    changes: tuple[Mapping[str, str | None], ...]  # each a ``state.Transition``
     status: str | None
     source: str | None
 
 
-def story(proposal: str, records: Iterable[Recorded], as_recorded: str | None = None) -> list[HistoryEntry]:
+def story(proposal: str, records: Iterable[Record], as_recorded: str | None = None) -> list[HistoryEntry]:
     """Every effective event of one proposal (recorded by ``as_recorded``) in replay order, with its changes."""
     out = []
-    for rec, before, after in steps(proposal, effective(records, as_recorded)):
-        src = rec.event.sources[0] if rec.event.sources else None
+    for rec, _, after, changes in steps(proposal, effective(records, as_recorded)):
+        e = rec.event
+        src = e["sources"][0] if e.get("sources") else None
         out.append(
             HistoryEntry(
                 seq=rec.seq,
                 id=rec.id,
-                occurred=rec.event.occurred,
-                reported=rec.event.reported,
+                occurred=e["occurred"],
+                reported=e.get("reported"),
                 recorded_at=rec.recorded_at,
-                kind=rec.event.type,
-                actor=rec.event.actor,
-                person=rec.event.person,
-                changes=after.history[len(before.history) :],
-                status=after.status,
-                source=f"{src.outlet}: {src.title}" if src else None,
+                kind=e["type"],
+                actor=e["actor"],
+                person=e.get("person"),
+                changes=tuple(changes),
+                status=after["status"],
+                source=f"{src['outlet']}: {src['title']}" if src else None,
             )
         )
     return out

@@ -8,9 +8,9 @@ day (an event is uncertain from its earliest day, certain from its latest); on t
 the answer is constant, so a proposal's answers on one axis are a short list of
 ``Interval`` values, ``valid_from`` inclusive, ``valid_to`` exclusive (None: open).
 
-The sweep folds plain dicts (``plainfold``), each event about once per axis: the certain events are kept in replay
-order with the state after each, and an event that becomes certain out of order refolds
-from its place only. Pure: no I/O.
+The sweep folds through the rule book (``rules.apply``), each event about once per axis: the
+certain events are kept in replay order with the state after each, and an event that becomes
+certain out of order refolds from its place only. Pure: no I/O.
 
 The stored state leaves out ``history`` (the list of transitions grows with the stream,
 so keeping it per interval would grow quadratically); ``tracker history`` and ``audit``
@@ -26,18 +26,9 @@ from typing import Literal
 
 from tracker.core import codec
 from tracker.core.dates import Bounds
-from tracker.core.plainfold import (
-    CORRECTIONS,
-    Plain,
-    State,
-    apply,
-    effective,
-    empty,
-    has_correction,
-    settle,
-    state_json,
-)
-from tracker.core.state import ProposalState
+from tracker.core.replay import Record, effective, has_correction
+from tracker.core.rules import CORRECTIONS, apply
+from tracker.core.state import State, as_json, empty, from_json
 
 Axis = Literal["on", "known_by", "as_recorded"]
 AXES: tuple[Axis, ...] = ("on", "known_by", "as_recorded")
@@ -56,20 +47,21 @@ class Interval:
     state: str
 
 
-def decode_state(text: str) -> ProposalState:
-    """A stored state back as a ``ProposalState`` (history empty).
-
-    pydantic's JSON validation (in Rust) is faster here than ``json.loads`` followed by
-    ``model_construct`` of the nested models (~95 us against ~150 us for a 3 kB state).
-    """
-    return ProposalState.model_validate_json(text)
+def state_json(state: State) -> str:
+    """The stored form of a state (compact JSON, keys in the fixed order of ``State``)."""
+    return codec.compact(as_json(state))
 
 
-def _bounds_on(rec: Plain) -> Bounds | None:
+def decode_state(text: str) -> State:
+    """A stored state back as a ``State``."""
+    return from_json(codec.loads(text))
+
+
+def _bounds_on(rec: Record) -> Bounds | None:
     return rec.occurred
 
 
-def _bounds_known(rec: Plain) -> Bounds | None:
+def _bounds_known(rec: Record) -> Bounds | None:
     return rec.reported
 
 
@@ -79,11 +71,11 @@ class _Fold:
     def __init__(self, proposal: str) -> None:
         self.proposal = proposal
         self.keys: list[tuple[str, str, int, str]] = []
-        self.records: list[Plain] = []
+        self.records: list[Record] = []
         self.states: list[State] = []
         self._json: str | None = None
 
-    def add(self, recs: Sequence[Plain]) -> None:
+    def add(self, recs: Sequence[Record]) -> None:
         """Make these events certain and refold from the first place that changed."""
         first = len(self.keys)
         for rec in recs:
@@ -92,22 +84,17 @@ class _Fold:
             self.records.insert(at, rec)
             first = min(first, at)
         del self.states[first:]
-        state = self.states[-1] if self.states else self._empty()
+        state = self.states[-1] if self.states else empty(self.proposal)
         for rec in self.records[first:]:
             state = apply(state, rec.event)
             self.states.append(state)
         if recs:
             self._json = None
 
-    def _empty(self) -> State:
-        state = empty(self.proposal)
-        del state["history"]  # not kept: see the module docstring
-        return state
-
     @property
     def state(self) -> State:
-        """The state after every certain event (its status derived: ``settle``)."""
-        return settle(self.states[-1]) if self.states else self._empty()
+        """The state after every certain event."""
+        return self.states[-1] if self.states else empty(self.proposal)
 
     @property
     def json(self) -> str:
@@ -134,32 +121,37 @@ def _emit(out: list[Interval], piece: Interval) -> None:
     out.append(piece)
 
 
-def _sweep_days(
+def sweep_days(
     proposal: str,
     axis: Axis,
-    live: Sequence[Plain],
-    get: Callable[[Plain], Bounds | None],
+    live: Sequence[Record],
+    get: Callable[[Record], Bounds | None],
     since: str | None = None,
+    maybe: Sequence[Record] = (),
 ) -> list[Interval]:
     """Intervals over a day axis: certain once latest <= D, uncertain while earliest <= D < latest.
 
     With ``since``, only the pieces from that day on are made (the first one starting on
-    it); the points before it are folded once, in order, without refolding.
+    it); the points before it are folded once, in order, without refolding. ``maybe`` are
+    events that are uncertain from their earliest day on and never become certain (the
+    timeline's events whose publication straddles its ``known_by``).
     """
     placed = [(rec, b) for rec in live if (b := get(rec)) is not None]
-    if not placed:
+    if not placed and not maybe:
         return []
-    starts: dict[str, list[Plain]] = {}  # only events uncertain for a while (earliest < latest)
-    ends: dict[str, list[Plain]] = {}
+    starts: dict[str, list[Record]] = {}  # only events uncertain for a while (earliest < latest)
+    ends: dict[str, list[Record]] = {}
     for rec, b in placed:
         if b.earliest != b.latest:
             starts.setdefault(b.earliest, []).append(rec)
         ends.setdefault(b.latest, []).append(rec)
+    for rec in maybe:
+        starts.setdefault(rec.occurred.earliest, []).append(rec)
     points = sorted(starts.keys() | ends.keys())
     fold = _Fold(proposal)
-    active: dict[str, Plain] = {}
+    active: dict[str, Record] = {}
     first = 0 if since is None else bisect_left(points, since)
-    before: list[Plain] = []
+    before: list[Record] = []
     for point in points[:first]:
         for rec in starts.get(point, ()):
             active[rec.id] = rec
@@ -191,22 +183,22 @@ def _sweep_days(
     return out
 
 
-def _ids(active: dict[str, Plain]) -> tuple[str, ...]:
+def _ids(active: dict[str, Record]) -> tuple[str, ...]:
     return tuple(r.id for r in sorted(active.values(), key=lambda r: r.order))
 
 
-def _sweep_recorded(proposal: str, records: Sequence[Plain], since: str | None) -> list[Interval]:
+def _sweep_recorded(proposal: str, records: Sequence[Record], since: str | None) -> list[Interval]:
     """Intervals over recording time: at each recording time, the effective log as of then.
 
     A batch without corrections only adds events, so the fold goes on; a batch with a
     retraction or an amendment refolds the effective log from the start.
     """
-    batches: dict[str, list[Plain]] = {}
+    batches: dict[str, list[Record]] = {}
     for rec in records:
         batches.setdefault(rec.recorded_at, []).append(rec)
     times = sorted(batches)
     fold = _Fold(proposal)
-    seen: list[Plain] = []
+    seen: list[Record] = []
     out: list[Interval] = []
     for i, moment in enumerate(times):
         batch = batches[moment]
@@ -224,7 +216,7 @@ def _sweep_recorded(proposal: str, records: Sequence[Plain], since: str | None) 
 
 
 def intervals(
-    proposal: str, records: Sequence[Plain], axes: Sequence[Axis] = AXES, *, since: Mapping[str, str] | None = None
+    proposal: str, records: Sequence[Record], axes: Sequence[Axis] = AXES, *, since: Mapping[str, str] | None = None
 ) -> list[Interval]:
     """Every interval of one proposal on the given axes, from its records in append order.
 
@@ -236,16 +228,16 @@ def intervals(
     out: list[Interval] = []
     live = effective(records) if "on" in axes or "known_by" in axes else []
     if "on" in axes:
-        out += _sweep_days(proposal, "on", live, _bounds_on, since.get("on"))
+        out += sweep_days(proposal, "on", live, _bounds_on, since.get("on"))
     if "known_by" in axes:
-        out += _sweep_days(proposal, "known_by", live, _bounds_known, since.get("known_by"))
+        out += sweep_days(proposal, "known_by", live, _bounds_known, since.get("known_by"))
     if "as_recorded" in axes:
         out += _sweep_recorded(proposal, records, since.get("as_recorded"))
     return out
 
 
 def extend(
-    on: Interval | None, known: Interval | None, recorded_from: str | None, recs: Sequence[Plain]
+    on: Interval | None, known: Interval | None, recorded_from: str | None, recs: Sequence[Record]
 ) -> dict[Axis, tuple[str, list[Interval]]] | None:
     """How each axis's last piece changes when a batch's new events come after everything.
 
@@ -290,7 +282,7 @@ def _fold_in(
     out: dict[Axis, tuple[str, list[Interval]]],
     last: Interval | None,
     when: Bounds,
-    rec: Plain,
+    rec: Record,
     orders: Mapping[str, tuple[str, str, int, str]],
 ) -> Interval | None:
     """Add ``rec`` after ``last``, its axis's last piece, to ``out``; the new last piece, or None if not after it.
@@ -304,10 +296,10 @@ def _fold_in(
         return None
     ours = last.axis in out
     tie = last.valid_from == when.earliest
-    state = codec.loads(last.state)
-    if tie and not (ours and rec.order > orders[state["last_event"]]):
+    state = decode_state(last.state)
+    if tie and not (ours and rec.order > orders[str(state["last_event"])]):
         return None
-    folded = settle(apply(state, rec.event))
+    folded = apply(state, rec.event)
     p, axis, after = last.proposal, last.axis, state_json(folded)
     new = []
     if when.earliest != when.latest:

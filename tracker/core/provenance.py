@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tracker.core.audit import EventRef, corrections, describe, ref
-from tracker.core.replay import Question, Recorded, classify, effective, steps
-from tracker.core.state import ProposalState, Value
+from tracker.core.replay import Question, Record, classify, effective, steps
+from tracker.core.state import State, empty, listed
+from tracker.core.value import Value
 
 SCALARS = ("status", "proposer", "channel", "terms", "closure")
 LISTS = ("addressees", "mediators")
@@ -61,27 +62,27 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _origins(proposal: str, certain: list[Recorded]) -> tuple[ProposalState, dict[str, list[Recorded]]]:
-    setters: dict[str, list[Recorded]] = {}
-    state: ProposalState | None = None
-    for rec, before, after in steps(proposal, certain):
+def _origins(proposal: str, certain: list[Record]) -> tuple[State, dict[str, list[Record]]]:
+    setters: dict[str, list[Record]] = {}
+    state = empty(proposal)
+    for rec, before, after, _ in steps(proposal, certain):
         for name in SCALARS:
-            if getattr(before, name) != getattr(after, name):
+            if before[name] != after[name]:  # type: ignore[literal-required]
                 setters[name] = [rec]
         for name in LISTS:
-            if getattr(before, name) != getattr(after, name):
+            if before[name] != after[name]:  # type: ignore[literal-required]
                 setters.setdefault(name, []).append(rec)
-        for actor, entry in after.stances.items():
-            if before.stances.get(actor) != entry:
+        for actor, entry in after["stances"].items():
+            if before["stances"].get(actor) != entry:
                 setters[f"stance.{actor}"] = [rec]
-        if before.denials != after.denials:
+        if before["denials"] is not after["denials"]:
             setters.setdefault("disputed", []).append(rec)
-            setters.setdefault(f"denial.{rec.event.actor}", []).append(rec)
+            setters.setdefault(f"denial.{rec.event['actor']}", []).append(rec)
         state = after
-    return state or ProposalState(proposal=proposal), setters
+    return state, setters
 
 
-def provenance(proposal: str, records: Iterable[Recorded], question: Question) -> Provenance:
+def provenance(proposal: str, records: Iterable[Record], question: Question) -> Provenance:
     """The origin of every field of one proposal's state for a question (records: its whole log)."""
     records = list(records)
     amended = {c.target: c.seq for c in corrections(records, question.as_recorded) if c.applied and c.replacement}
@@ -89,18 +90,19 @@ def provenance(proposal: str, records: Iterable[Recorded], question: Question) -
     certain = [r for r in live if classify(r, question) == 1]
     uncertain = sorted((r for r in live if classify(r, question) == 0), key=lambda r: r.order)
     state, setters = _origins(proposal, certain)
-    deniers = sorted({d.actor for d in state.denials})
-    names = [*SCALARS, *LISTS, *(f"stance.{a}" for a in sorted(state.stances)), "disputed"]
+    denials = listed(state["denials"])
+    deniers = sorted({d["actor"] for d in denials})
+    names = [*SCALARS, *LISTS, *(f"stance.{a}" for a in sorted(state["stances"])), "disputed"]
     names += [f"denial.{a}" for a in deniers]
     fields = []
     for name in names:
         value: object
         if name.startswith("stance."):
-            value = state.stances[name[7:]].stance
+            value = state["stances"][name[7:]]["stance"]
         elif name.startswith("denial."):
-            value = tuple(d.target or "the proposal" for d in state.denials if d.actor == name[7:])
+            value = tuple(d["target"] or "the proposal" for d in denials if d["actor"] == name[7:])
         else:
-            value = getattr(state, name)
+            value = state[name]  # type: ignore[literal-required]
         events = tuple(ref(r, amended_by=amended.get(r.id)) for r in setters.get(name, []))
         if value in (None, ()) and not events:
             continue
@@ -110,7 +112,7 @@ def provenance(proposal: str, records: Iterable[Recorded], question: Question) -
         on=question.on,
         known_by=question.known_by,
         as_recorded=question.as_recorded,
-        status=state.status,
+        status=state["status"],
         fields=tuple(fields) if certain else (),
         uncertain=tuple(r.id for r in uncertain),
     )

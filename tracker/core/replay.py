@@ -1,4 +1,4 @@
-"""Replay: the three time questions as filters over the log, then the fold.
+"""Replay: the three time questions as filters over the log, then the fold of the rule book.
 
 - ``as_recorded`` (transaction time) cuts the log to what this tracker had recorded by T,
   and corrections recorded by then are applied (``effective``);
@@ -7,6 +7,7 @@
 An event whose interval straddles a cut-off is neither counted nor dropped: it is listed as
 uncertain. Certain events are folded in order of ``occurred`` (earliest day, latest day,
 then kind and id, so the answer does not depend on the order of appending).
+Standard library only.
 """
 
 from __future__ import annotations
@@ -14,52 +15,55 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Protocol, TypeVar
+from typing import Any, NamedTuple
 
 from tracker.core.dates import Bounds, bounds
-from tracker.core.events import Amended, Event, Retracted
-from tracker.core.reducer import apply
-from tracker.core.state import ProposalState, Value, empty
+from tracker.core.rules import CORRECTIONS, KIND_RANK, apply
+from tracker.core.state import State, Transition, as_json, empty
 
-KIND_RANK = {
-    "floated": 0,
-    "considering": 1,
-    "accepted": 2,
-    "rejected": 2,
-    "denied": 3,
-    "reversed": 4,
-    "withdrawn": 5,
-    "collapsed": 6,
-    "retracted": 7,
-    "amended": 7,
-}
+Order = tuple[str, str, int, str]
 
 
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    """An event as the store holds it: its place in the log and its parsed date bounds."""
+class Record(NamedTuple):
+    """A stored event: its place in the log, its body as a dict, its date bounds and replay order.
+
+    A named tuple: one is built per event on every append and rebuild, and a frozen
+    dataclass costs several times as much to construct.
+    """
 
     seq: int
     recorded_at: str
-    event: Event
+    event: dict[str, Any]
     occurred: Bounds
     reported: Bounds | None
+    order: Order
+    id: str
+    """The event id (also the last part of ``order``)."""
 
     @classmethod
-    def of(cls, seq: int, recorded_at: str, event: Event) -> Recorded:
-        """Wrap an event with its log position, parsing its dates (cached)."""
-        reported = bounds(event.reported) if event.reported is not None else None
-        return cls(seq, recorded_at, event, bounds(event.occurred), reported)
+    def of(cls, seq: int, recorded_at: str, event: dict[str, Any]) -> Record:
+        """Wrap a body (as stored: every default present, ``id`` and ``reported`` derived), parsing its dates."""
+        reported = bounds(event["reported"]) if event.get("reported") is not None else None
+        return cls.stored(seq, recorded_at, event, bounds(event["occurred"]), reported)
+
+    @classmethod
+    def stored(
+        cls, seq: int, recorded_at: str, event: dict[str, Any], occurred: Bounds, reported: Bounds | None
+    ) -> Record:
+        """Wrap a body whose date bounds are already known (the store's columns)."""
+        eid = event["id"]
+        order = (occurred.earliest, occurred.latest, KIND_RANK[event["type"]], eid)
+        return cls(seq, recorded_at, event, occurred, reported, order, eid)
 
     @property
-    def id(self) -> str:
-        """The event id."""
-        return self.event.event_id
+    def proposal(self) -> str:
+        """The proposal's slug."""
+        return str(self.event["proposal"])
 
     @property
-    def order(self) -> tuple[str, str, int, str]:
-        """Valid-time replay order, independent of the order of appending."""
-        return (self.occurred.earliest, self.occurred.latest, KIND_RANK[self.event.type], self.id)
+    def kind(self) -> str:
+        """The event's kind."""
+        return str(self.event["type"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,24 +75,36 @@ class Question:
     as_recorded: str | None = None
 
 
-class Answer(Value):
-    """The state of one proposal for a question, and the events that may also count."""
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The state of one proposal for a question (in its JSON form: ``state.as_json``), and the events
+    that may also count."""
 
     proposal: str
-    state: ProposalState
+    state: dict[str, Any]
     uncertain: tuple[str, ...] = ()
 
 
-def retracted_ids(log: Sequence[Recorded]) -> set[str]:
+def has_correction(records: Iterable[Record]) -> bool:
+    """Whether any of these records is a correction (a retraction or an amendment)."""
+    return any(r.event["type"] in CORRECTIONS for r in records)
+
+
+def retracted_ids(log: Sequence[Record]) -> set[str]:
     """Ids cancelled by a retraction that is not itself retracted (the log in append order)."""
     cancelled: set[str] = set()
     for rec in reversed(log):
-        if rec.id not in cancelled and isinstance(rec.event, Retracted):
-            cancelled.add(rec.event.target)
+        if rec.id not in cancelled and rec.event["type"] == "retracted":
+            cancelled.add(rec.event["target"])
     return cancelled
 
 
-def effective(records: Iterable[Recorded], as_recorded: str | None = None) -> list[Recorded]:
+def replacement(rec: Record) -> dict[str, Any]:
+    """The corrected copy an ``amended`` record carries, under the id of the event it replaces."""
+    return {**rec.event["replacement"], "id": rec.event["target"]}
+
+
+def effective(records: Iterable[Record], as_recorded: str | None = None) -> list[Record]:
     """The world events of the log as recorded by ``as_recorded``, corrections applied.
 
     A retracted event is dropped (a retraction that is itself retracted has no effect); an
@@ -96,39 +112,37 @@ def effective(records: Iterable[Recorded], as_recorded: str | None = None) -> li
     """
     log = [r for r in records if as_recorded is None or r.recorded_at <= as_recorded]
     cancelled = retracted_ids(log)
-    replacements: dict[str, Recorded] = {}
+    replacements: dict[str, dict[str, Any]] = {}
     for rec in log:
-        if rec.id not in cancelled and isinstance(rec.event, Amended):
-            fixed = rec.event.replacement.model_copy(update={"id": rec.event.target})
-            replacements[rec.event.target] = Recorded.of(rec.seq, rec.recorded_at, fixed)
+        if rec.id not in cancelled and rec.event["type"] == "amended":
+            replacements[rec.event["target"]] = replacement(rec)
     out = []
     for rec in log:
-        if rec.id in cancelled or isinstance(rec.event, Retracted | Amended):
+        if rec.id in cancelled or rec.event["type"] in CORRECTIONS:
             continue
-        replaced = replacements.get(rec.id)
-        out.append(rec if replaced is None else Recorded.of(rec.seq, rec.recorded_at, replaced.event))
+        fixed = replacements.get(rec.id)
+        out.append(rec if fixed is None else Record.of(rec.seq, rec.recorded_at, fixed))
     return out
 
 
-def _place(low: str, high: str, cut: str | None) -> int:
+def place(low: str, high: str, cut: str | None) -> int:
     """1 if certainly on or before the cut-off, 0 if it straddles it, -1 if after."""
     if cut is None or high <= cut:
         return 1
     return 0 if low <= cut else -1
 
 
-def classify(rec: Recorded, question: Question) -> int:
+def classify(rec: Record, question: Question) -> int:
     """1 certain, 0 uncertain, -1 excluded, for the ``on`` and ``known_by`` axes."""
-    on = _place(rec.occurred.earliest, rec.occurred.latest, question.on)
+    on = place(rec.occurred.earliest, rec.occurred.latest, question.on)
     if question.known_by is None:
         return on
     if rec.reported is None:
         return -1
-    known = _place(rec.reported.earliest, rec.reported.latest, question.known_by)
-    return min(on, known)
+    return min(on, place(rec.reported.earliest, rec.reported.latest, question.known_by))
 
 
-def fold(proposal: str, records: Iterable[Recorded]) -> ProposalState:
+def fold(proposal: str, records: Iterable[Record]) -> State:
     """Fold certain events of one proposal in valid-time order."""
     state = empty(proposal)
     for rec in sorted(records, key=lambda r: r.order):
@@ -136,28 +150,15 @@ def fold(proposal: str, records: Iterable[Recorded]) -> ProposalState:
     return state
 
 
-class Placed(Protocol):
-    """What ``partition`` needs of a record: its replay order and its id."""
-
-    @property
-    def order(self) -> tuple[str, str, int, str]: ...
-
-    @property
-    def id(self) -> str: ...
-
-
-R = TypeVar("R", bound=Placed)
-
-
-def partition(records: Iterable[R], place: Callable[[R], int]) -> tuple[list[R], list[R]] | None:
+def partition(records: Iterable[Record], where: Callable[[Record], int]) -> tuple[list[Record], list[Record]] | None:
     """Split records into certain ones and uncertain ones (in replay order); None if neither."""
-    certain: list[R] = []
-    uncertain: list[R] = []
+    certain: list[Record] = []
+    uncertain: list[Record] = []
     for rec in records:
-        where = place(rec)
-        if where == 1:
+        at = where(rec)
+        if at == 1:
             certain.append(rec)
-        elif where == 0:
+        elif at == 0:
             uncertain.append(rec)
     if not certain and not uncertain:
         return None
@@ -165,31 +166,32 @@ def partition(records: Iterable[R], place: Callable[[R], int]) -> tuple[list[R],
     return certain, uncertain
 
 
-def answer_one(proposal: str, records: Iterable[Recorded], question: Question) -> Answer | None:
+def answer_one(proposal: str, records: Iterable[Record], question: Question) -> Answer | None:
     """The answer for one proposal from its own (effective) records; None if nothing by then."""
     split = partition(records, lambda rec: classify(rec, question))
     if split is None:
         return None
     certain, uncertain = split
-    return Answer(proposal=proposal, state=fold(proposal, certain), uncertain=tuple(r.id for r in uncertain))
+    return Answer(proposal, as_json(fold(proposal, certain)), tuple(r.id for r in uncertain))
 
 
-def answer(records: Iterable[Recorded], question: Question) -> list[Answer]:
+def answer(records: Iterable[Record], question: Question) -> list[Answer]:
     """Answers for every proposal in the records, sorted by proposal slug."""
     live = effective(records, question.as_recorded)
-    live.sort(key=lambda r: r.event.proposal)
+    live.sort(key=lambda r: r.event["proposal"])
     out = []
-    for proposal, group in groupby(live, key=lambda r: r.event.proposal):
+    for proposal, group in groupby(live, key=lambda r: r.event["proposal"]):
         result = answer_one(proposal, group, question)
         if result is not None:
             out.append(result)
     return out
 
 
-def steps(proposal: str, records: Iterable[Recorded]) -> Iterator[tuple[Recorded, ProposalState, ProposalState]]:
-    """Each certain event of one proposal with the state before and after it (for audits)."""
+def steps(proposal: str, records: Iterable[Record]) -> Iterator[tuple[Record, State, State, list[Transition]]]:
+    """Each certain event of one proposal with the state before and after it, and what it changed."""
     state = empty(proposal)
     for rec in sorted(records, key=lambda r: r.order):
-        after = apply(state, rec.event)
-        yield rec, state, after
+        changes: list[Transition] = []
+        after = apply(state, rec.event, changes)
+        yield rec, state, after, changes
         state = after

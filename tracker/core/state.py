@@ -1,42 +1,40 @@
-"""The state of one proposal, as the reducer folds it from events."""
+"""The state of one proposal, as the rule book folds it: plain typed data, standard library only.
+
+A state is a ``dict`` typed by ``State``: the fold copies it once per event (a dict copy is the
+cheapest immutable-update there is in Python) and never mutates a state it was given. The two
+lists that grow with a stream, denials and warnings, are ``Chain``s: persistent linked lists
+that successive states share, so that appending is O(1) and the store can keep each element
+once (``tracker.store.projections``). ``listed`` turns a chain back into a list.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
-
-from tracker.core.events import Stance
+from collections.abc import Iterator
+from typing import Any, Literal, NamedTuple, TypedDict
 
 Status = Literal["floated", "considering", "accepted", "rejected", "withdrawn", "collapsed"]
+Stance = Literal["proposed", "considering", "accepted", "rejected", "withdrawn"]
 
 
-class Value(BaseModel):
-    """Frozen state value."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-
-class StanceEntry(Value):
+class StanceEntry(TypedDict):
     """A party's current stance and the event that set it."""
 
-    stance: Stance
+    stance: str
     event: str
     occurred: str
 
 
-class Denial(Value):
+class Denial(TypedDict):
     """A party denies the proposal (``target`` None) or a given event."""
 
     actor: str
-    person: str | None = None
+    person: str | None
     target: str | None
     event: str
     occurred: str
 
 
-class Transition(Value):
+class Transition(TypedDict):
     """One change the fold made: ``field`` went from ``before`` to ``after`` by ``event``."""
 
     event: str
@@ -47,33 +45,127 @@ class Transition(Value):
     after: str | None
 
 
-class ProposalState(Value):
+class Chain(NamedTuple):
+    """A persistent list: the chain before this element, the element, and the length so far."""
+
+    parent: Chain | None
+    item: Any
+    size: int
+
+
+def push(chain: Chain | None, item: Any) -> Chain:
+    """A new chain: ``chain`` with ``item`` appended (``chain`` itself is unchanged)."""
+    return Chain(chain, item, 1 if chain is None else chain.size + 1)
+
+
+def listed(chain: Chain | None) -> list[Any]:
+    """The elements of a chain, first to last."""
+    out = []
+    while chain is not None:
+        out.append(chain.item)
+        chain = chain.parent
+    out.reverse()
+    return out
+
+
+def size(chain: Chain | None) -> int:
+    """How many elements a chain holds."""
+    return 0 if chain is None else chain.size
+
+
+def since(chain: Chain | None, earlier: Chain | None) -> list[Any]:
+    """The elements appended to ``earlier`` to make ``chain`` (``chain`` extends ``earlier``)."""
+    out = []
+    stop = size(earlier)
+    while chain is not None and chain.size > stop:
+        out.append(chain.item)
+        chain = chain.parent
+    out.reverse()
+    return out
+
+
+def chained(items: list[Any]) -> Chain | None:
+    """A chain of these elements, in order."""
+    chain: Chain | None = None
+    for item in items:
+        chain = push(chain, item)
+    return chain
+
+
+def walk(chain: Chain | None) -> Iterator[Chain]:
+    """The links of a chain, last to first."""
+    while chain is not None:
+        yield chain
+        chain = chain.parent
+
+
+class State(TypedDict):
     """Everything the log says about one proposal, after folding some of its events."""
 
     proposal: str
-    status: Status | None = None
-    proposer: str | None = None
-    addressees: tuple[str, ...] = ()
-    mediators: tuple[str, ...] = ()
-    channel: str | None = None
-    terms: str | None = None
-    floated_by: str | None = None
-    closure: Literal["withdrawn", "collapsed"] | None = None
-    closed_by: str | None = None
-    stances: Mapping[str, StanceEntry] = {}
-    denials: tuple[Denial, ...] = ()
-    disputed: bool = False
-    history: tuple[Transition, ...] = ()
-    warnings: tuple[str, ...] = ()
-    version: int = 0
-    last_event: str | None = None
-
-    @property
-    def closed(self) -> bool:
-        """True once the proposal was withdrawn by its proposer or collapsed."""
-        return self.closure is not None
+    status: str | None
+    proposer: str | None
+    addressees: tuple[str, ...]
+    mediators: tuple[str, ...]
+    channel: str | None
+    terms: str | None
+    floated_by: str | None
+    closure: str | None
+    closed_by: str | None
+    stances: dict[str, StanceEntry]
+    denials: Chain | None
+    disputed: bool
+    warnings: Chain | None
+    version: int
+    last_event: str | None
 
 
-def empty(proposal: str) -> ProposalState:
+FIELDS: tuple[str, ...] = tuple(State.__annotations__)
+"""The fields of a state, in their fixed order (the order of every JSON form of it)."""
+
+
+def empty(proposal: str) -> State:
     """The state of a proposal before any event."""
-    return ProposalState(proposal=proposal)
+    return {
+        "proposal": proposal,
+        "status": None,
+        "proposer": None,
+        "addressees": (),
+        "mediators": (),
+        "channel": None,
+        "terms": None,
+        "floated_by": None,
+        "closure": None,
+        "closed_by": None,
+        "stances": {},
+        "denials": None,
+        "disputed": False,
+        "warnings": None,
+        "version": 0,
+        "last_event": None,
+    }
+
+
+def closed(state: State) -> bool:
+    """True once the proposal was withdrawn by its proposer or collapsed."""
+    return state["closure"] is not None
+
+
+def as_json(state: State) -> dict[str, Any]:
+    """The state as JSON data, the shape of ``status --json`` and the Python API (lists, not chains)."""
+    out: dict[str, Any] = dict(state)
+    out["addressees"] = list(state["addressees"])
+    out["mediators"] = list(state["mediators"])
+    out["denials"] = listed(state["denials"])
+    out["warnings"] = listed(state["warnings"])
+    return out
+
+
+def from_json(data: dict[str, Any]) -> State:
+    """A state from ``as_json``'s form."""
+    state: dict[str, Any] = dict(data)
+    state["addressees"] = tuple(data["addressees"])
+    state["mediators"] = tuple(data["mediators"])
+    state["denials"] = chained(data["denials"])
+    state["warnings"] = chained(data["warnings"])
+    return state  # type: ignore[return-value]

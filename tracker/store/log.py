@@ -15,14 +15,12 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tracker.core.dates import bounds
 from tracker.core.events import SCHEMA_VERSION, Event
-from tracker.core.plainfold import Plain
-from tracker.core.replay import Recorded
-from tracker.core.upcast import load
+from tracker.core.replay import Record
 from tracker.core.validate import Known, Line, decide
 from tracker.errors import ConflictError, Interrupted, StoreError, TrackerError
 from tracker.store import clock
@@ -30,7 +28,7 @@ from tracker.store.backup import Entry
 from tracker.store.faults import begin_immediate, default_busy_timeout, read_timeout, retry_busy, store_error
 from tracker.store.lookup import PROJECTIONS_FORMAT
 from tracker.store.verify import COLUMNS, GENESIS  # the row layout and the chain's start, as the checker reads them
-from tracker.store.workers import RAW_COLUMNS, Raw, derive_streams, plain
+from tracker.store.workers import RAW_COLUMNS, Raw, derive_streams, record
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -144,8 +142,8 @@ class Store:
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=read_timeout(self.busy_timeout))
             self._conn = conn
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-            self._plain_cache: dict[str, list[Plain]] | None = None
-            self._new_cache: dict[tuple[str, int], list[Plain]] = {}  # new_records, within one refresh
+            self._stream_cache: dict[str, list[Record]] | None = None
+            self._new_cache: dict[tuple[str, int], list[Record]] = {}  # new_records, within one refresh
             self.refresh_after_seq: int | None = None
             retry_busy(self._migrate, self.busy_timeout)
         except (sqlite3.Error, TrackerError) as exc:
@@ -321,9 +319,9 @@ class Store:
 
     def records(
         self, proposal: str | None = None, *, upto_seq: int | None = None, after_seq: int | None = None
-    ) -> Iterator[Recorded]:
+    ) -> Iterator[Record]:
         """The log in append order, optionally one proposal's stream, optionally a range of seq."""
-        sql = "SELECT seq, recorded_at, body, schema_version FROM events"
+        sql = f"SELECT {RAW_COLUMNS} FROM events"
         where: list[str] = []
         args: list[object] = []
         if proposal is not None:
@@ -337,47 +335,42 @@ class Store:
             args.append(after_seq)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        for seq, recorded_at, body, version in self.conn.execute(sql + " ORDER BY seq", args):
-            yield Recorded.of(seq, recorded_at, _load(body, version))
+        for row in self.conn.execute(sql + " ORDER BY seq", args):
+            yield record(*row)
 
-    def streams(self) -> Iterator[tuple[str, list[Recorded]]]:
-        """Every proposal's stream in (proposal, version) order, one list at a time."""
-        for proposal, stream in self._streams():
-            yield proposal, [Recorded.of(seq, at, load(body, version)) for seq, at, body, version, *_ in stream]
-
-    def plain_records(self, proposal: str) -> list[Plain]:
-        """One proposal's stream decoded to plain dicts (the projections' fast path), in seq order."""
-        cache = self._plain_cache
+    def stream(self, proposal: str) -> list[Record]:
+        """One proposal's stream, in seq order."""
+        cache = self._stream_cache
         if cache is not None and proposal in cache:
             return cache[proposal]
         # version order is seq order within a stream, and the index gives it without a sort
         sql = f"SELECT {RAW_COLUMNS} FROM events WHERE proposal = ? ORDER BY version"
-        records = [plain(*row) for row in self.conn.execute(sql, (proposal,))]
+        records = [record(*row) for row in self.conn.execute(sql, (proposal,))]
         if cache is not None:
             cache[proposal] = records
         return records
 
-    def new_records(self, proposal: str, after_seq: int) -> list[Plain]:
+    def new_records(self, proposal: str, after_seq: int) -> list[Record]:
         """The events of one proposal after ``after_seq`` (what a batch added), as plain records.
 
         Read without the rest of the stream (the index on (proposal, version) holds the seq), so
         that a projection extending its rows at the tail costs the same at any stream length.
         """
-        cache = self._plain_cache
+        cache = self._stream_cache
         if cache is not None and proposal in cache:
             return [r for r in cache[proposal] if r.seq > after_seq]
         new = self._new_cache.get((proposal, after_seq))
         if new is None:
             sql = f"SELECT {RAW_COLUMNS} FROM events WHERE proposal = ? AND seq > ? ORDER BY version"
-            new = [plain(*row) for row in self.conn.execute(sql, (proposal, after_seq))]
+            new = [record(*row) for row in self.conn.execute(sql, (proposal, after_seq))]
             if cache is not None:  # within a refresh: every projection asks for the same events
                 self._new_cache[(proposal, after_seq)] = new
         return new
 
-    def plain_streams(self) -> Iterator[tuple[str, list[Plain]]]:
-        """Every proposal's stream as plain dicts, one list at a time (for rebuild and verify)."""
+    def streams(self) -> Iterator[tuple[str, list[Record]]]:
+        """Every proposal's stream in (proposal, version) order, one list at a time (for rebuild and verify)."""
         for proposal, stream in self._streams():
-            yield proposal, [plain(*row) for row in stream]
+            yield proposal, [record(*row) for row in stream]
 
     def _streams(self) -> Iterator[tuple[str, list[Raw]]]:
         rows = self.conn.execute(
@@ -545,17 +538,17 @@ class Store:
                     projection.end_bulk(self.conn)
         self.refresh_after_seq = after_seq
         # A group of proposals at a time, so that every projection reads each stream once
-        # (``plain_records`` keeps the group's streams, ``new_records`` their new events) and memory
+        # (``stream`` keeps the group's streams, ``new_records`` their new events) and memory
         # stays flat.
         ordered = sorted(proposals.difference(fresh))
         try:
             for start in range(0, len(ordered), _REFRESH_GROUP):
                 group = ordered[start : start + _REFRESH_GROUP]
-                self._plain_cache, self._new_cache = {}, {}
+                self._stream_cache, self._new_cache = {}, {}
                 for projection in PROJECTIONS:
                     projection.refresh(self, group)
         finally:
-            self._plain_cache = None
+            self._stream_cache = None
             self._new_cache = {}
             self.refresh_after_seq = None
 
@@ -589,7 +582,9 @@ class Store:
             digest = row_hash(prev, seq, recorded_at, SCHEMA_VERSION, line.body)
             rows.append(
                 _row(
-                    Recorded.of(seq, recorded_at, event),
+                    seq,
+                    recorded_at,
+                    event,
                     versions[event.proposal],
                     SCHEMA_VERSION,
                     line.body,
@@ -646,20 +641,22 @@ class Store:
         for entry in chunk:
             event = entry.line.event
             versions[event.proposal] = versions.get(event.proposal, 0) + 1
-            rec = Recorded.of(entry.seq, entry.recorded_at, event)
             rows.append(
-                _row(rec, versions[event.proposal], entry.schema_version, entry.line.body, entry.prev_hash, entry.hash)
+                _row(
+                    entry.seq,
+                    entry.recorded_at,
+                    event,
+                    versions[event.proposal],
+                    entry.schema_version,
+                    entry.line.body,
+                    entry.prev_hash,
+                    entry.hash,
+                )
             )
             if len(ids) < IDS_KEPT:
                 ids.append(event.event_id)
         marks = ",".join("?" * len(COLUMNS))
         self.conn.executemany(f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({marks})", rows)
-
-
-@lru_cache(maxsize=4096)
-def _load(body: str, version: int) -> Event:
-    """Read a stored body; events are frozen values, so repeated reads share one parse."""
-    return load(body, version)
 
 
 def _group(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, list[Raw]]]:
@@ -679,15 +676,23 @@ def _group(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, list[Raw]]]:
 
 
 def _row(
-    rec: Recorded, version: int, schema_version: int, body: str, prev_hash: str, digest: str
+    seq: int,
+    recorded_at: str,
+    event: Event,
+    version: int,
+    schema_version: int,
+    body: str,
+    prev_hash: str,
+    digest: str,
 ) -> tuple[object, ...]:
     """One row of the events table, in the order of ``COLUMNS``."""
-    event, reported = rec.event, rec.reported
+    occurred = bounds(event.occurred)
+    reported = bounds(event.reported) if event.reported is not None else None
     return (
-        rec.seq, event.event_id, event.proposal, version, event.type, event.actor,
-        event.occurred, rec.occurred.earliest, rec.occurred.latest,
+        seq, event.event_id, event.proposal, version, event.type, event.actor,
+        event.occurred, occurred.earliest, occurred.latest,
         event.reported, reported.earliest if reported else None, reported.latest if reported else None,
-        rec.recorded_at, schema_version, body, prev_hash, digest,
+        recorded_at, schema_version, body, prev_hash, digest,
     )  # fmt: skip
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from tracker.core.replay import Answer
+
 END_OF_TIME = "~"
 """Sorts after every date and timestamp: the cut-off of a question with no axis."""
 
@@ -57,3 +59,9 @@ def pieces_at(
         (name, status, tuple(loads(uncertain)) if uncertain != "[]" else (), state)
         for name, status, uncertain, state in conn.execute(sql + " ORDER BY s.proposal", args)
     ]
+
+
+def answers_at(conn: sqlite3.Connection, axis: str, cut: str, proposal: str | None = None) -> list[Answer]:
+    """``pieces_at`` decoded: each proposal's answer on ``axis`` holding at ``cut``, sorted by proposal."""
+    loads = json.loads
+    return [Answer(name, loads(state), ids) for name, _, ids, state in pieces_at(conn, axis, cut, proposal)]

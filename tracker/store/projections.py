@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from tracker.core import codec
-from tracker.core.intervals import AXES, Axis, Interval, extend, intervals
-from tracker.core.plainfold import Plain, effective, fold, has_correction, state_json
+from tracker.core.intervals import AXES, Axis, Interval, extend, intervals, state_json
+from tracker.core.replay import Record, effective, fold, has_correction
 from tracker.store.lookup import pieces_at
 from tracker.store.tables import Readable, Rows
 
@@ -34,7 +34,7 @@ class Projection(Protocol):
     def refresh(self, store: Store, proposals: Iterable[str]) -> None:
         """Re-derive the rows of these proposals (called inside the append transaction)."""
 
-    def derive(self, proposal: str, records: Sequence[Plain], before: Rows) -> Rows:
+    def derive(self, proposal: str, records: Sequence[Record], before: Rows) -> Rows:
         """Every row of one proposal from its whole stream, by table (pure: no I/O, runs in workers).
 
         ``before`` holds the rows already derived for this proposal by the projections listed earlier
@@ -82,14 +82,14 @@ class Current:
             )"""
         )
 
-    def _row(self, proposal: str, records: Sequence[Plain], state: str | None) -> tuple[object, ...] | None:
+    def _row(self, proposal: str, records: Sequence[Record], state: str | None) -> tuple[object, ...] | None:
         if state is None:  # every event retracted
             return None
         return _current_row(proposal, len(records), max(r.seq for r in records), state)
 
-    def _fresh(self, proposal: str, records: Sequence[Plain]) -> tuple[object, ...] | None:
+    def _fresh(self, proposal: str, records: Sequence[Record]) -> tuple[object, ...] | None:
         live = effective(records)
-        return self._row(proposal, records, state_json(fold(proposal, live, history=False)) if live else None)
+        return self._row(proposal, records, state_json(fold(proposal, live)) if live else None)
 
     def refresh(self, store: Store, proposals: Iterable[str]) -> None:
         """Re-derive the rows of the touched proposals (after ``intervals``, in the same transaction).
@@ -109,12 +109,12 @@ class Current:
                     proposal, old[0] + len(new), max(r.seq for r in new), state
                 )
             else:
-                row = self._row(proposal, store.plain_records(proposal), state)
+                row = self._row(proposal, store.stream(proposal), state)
             store.conn.execute("DELETE FROM proposals WHERE proposal = ?", (proposal,))
             if row is not None:
                 store.conn.execute("INSERT INTO proposals VALUES (?, ?, ?, ?, ?, ?, ?)", row)
 
-    def derive(self, proposal: str, records: Sequence[Plain], before: Rows) -> Rows:
+    def derive(self, proposal: str, records: Sequence[Record], before: Rows) -> Rows:
         """The proposal's one row (none if every event was retracted)."""
         now = [r[6] for r in before["intervals"] if r[0] == "as_recorded" and r[3] is None]
         row = self._row(proposal, records, now[0] if now else None)
@@ -138,7 +138,7 @@ class Current:
         """Rows that disagree with a fresh replay."""
         stored = {r[0]: tuple(r) for r in store.conn.execute("SELECT * FROM proposals")}
         out = []
-        for proposal, records in store.plain_streams():
+        for proposal, records in store.streams():
             fresh = self._fresh(proposal, records)
             if stored.pop(proposal, None) != fresh:
                 out.append(f"proposals: row of {proposal!r} disagrees with a fresh replay")
@@ -187,7 +187,7 @@ class ValidTime:
             row = conn.execute("SELECT last_seq FROM interval_streams WHERE proposal = ?", (proposal,)).fetchone()
             if row is not None and self._extend(conn, proposal, store.new_records(proposal, row[0])):
                 continue
-            records = store.plain_records(proposal)
+            records = store.stream(proposal)
             new = [r for r in records if r.seq > row[0]] if row else []
             if not new or has_correction(new):
                 conn.execute(
@@ -210,7 +210,7 @@ class ValidTime:
             top = max((r.seq for r in records), default=0)
             conn.execute("INSERT OR REPLACE INTO interval_streams VALUES (?, ?)", (proposal, top))
 
-    def _extend(self, conn: sqlite3.Connection, proposal: str, new: Sequence[Plain]) -> bool:
+    def _extend(self, conn: sqlite3.Connection, proposal: str, new: Sequence[Record]) -> bool:
         """New events after everything: cut each axis's last piece and add the new ones
         (``intervals.extend``, which needs no stream); False when that does not apply.
 
@@ -263,7 +263,7 @@ class ValidTime:
                 conn.execute("UPDATE intervals SET valid_to = ? WHERE rowid = ?", (cut, across[0]))
         self._write(conn, pieces)
 
-    def derive(self, proposal: str, records: Sequence[Plain], before: Rows) -> Rows:
+    def derive(self, proposal: str, records: Sequence[Record], before: Rows) -> Rows:
         """Every piece of the proposal on every axis, and its last seq folded."""
         pieces = [_piece_row(p) for p in intervals(proposal, records)]
         return {"intervals": pieces, "interval_streams": [(proposal, max(r.seq for r in records))]}
@@ -288,7 +288,7 @@ class ValidTime:
         """Proposals whose stored pieces disagree with a fresh computation."""
         out = []
         seen = set()
-        for proposal, records in store.plain_streams():
+        for proposal, records in store.streams():
             seen.add(proposal)
             fresh = [
                 (p.axis, p.valid_from, p.valid_to, p.status, _ids_json(p.uncertain), p.state)

@@ -20,12 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.core import codec
 from tracker.core.dates import MAX_DAY, bounds
-from tracker.core.events import Amended
-from tracker.core.plainfold import Plain, has_correction
-from tracker.core.plainfold import retracted_ids as plain_retracted_ids
-from tracker.core.replay import Recorded, effective, retracted_ids
+from tracker.core.replay import Record, effective, has_correction, retracted_ids
 from tracker.core.segments import status_intervals
-from tracker.core.state import Value
+from tracker.core.value import Value
 from tracker.errors import InputError
 
 if TYPE_CHECKING:
@@ -67,34 +64,11 @@ BEGIN INSERT INTO sources_fts (sources_fts, rowid, title, quote)
 Rows = dict[str, list[tuple[Any, ...]]]
 
 
-def source_rows(records: Iterable[Recorded]) -> list[dict[str, Any]]:
+def source_rows(records: Iterable[Record]) -> list[dict[str, Any]]:
     """One dict per source of every event (an amendment's replacement sources listed after its own)."""
-    records = list(records)
-    cancelled = retracted_ids(records)
-    out = []
-    for rec in records:
-        event = rec.event
-        sources = (*event.sources, *(event.replacement.sources if isinstance(event, Amended) else ()))
-        for n, src in enumerate(sources, start=1):
-            low, high = bounds(src.published)
-            out.append(
-                {
-                    "event_id": rec.id,
-                    "n": n,
-                    "proposal": event.proposal,
-                    "kind": event.type,
-                    "outlet": src.outlet,
-                    "title": src.title,
-                    "published": src.published,
-                    "published_from": low,
-                    "published_to": high,
-                    "attribution": src.attribution,
-                    "url": src.url,
-                    "quote": src.quote,
-                    "retracted": int(rec.id in cancelled),
-                }
-            )
-    return out
+    keys = ("event_id", "n", "proposal", "kind", "outlet", "title", "published", "published_from", "published_to",
+            "attribution", "url", "quote", "retracted")  # fmt: skip
+    return [dict(zip(keys, row, strict=True)) for row in derive("", list(records), [])["sources"]]
 
 
 def _segments_from_intervals(conn: sqlite3.Connection, proposal: str, start: str = "") -> list[tuple[Any, ...]]:
@@ -138,37 +112,13 @@ def merge_segments(proposal: str, pieces: Iterable[Sequence[Any]]) -> list[tuple
     return [(p, f, t, s, "[]" if ids == "[]" else json.dumps(codec.loads(ids))) for p, f, t, s, ids in merged]
 
 
-def derive(proposal: str, records: Sequence[Recorded], *, segments: list[tuple[Any, ...]] | None = None) -> Rows:
+def derive(proposal: str, records: Sequence[Record], segments: list[tuple[Any, ...]]) -> Rows:
     """The rows of every readable table for one proposal's records (in append order).
 
-    ``segments`` may be given already derived (from the interval projection); by default they are
-    computed by replaying the records.
+    ``segments`` are the status segments already derived from the ``on`` axis of the interval
+    pieces (``merge_segments``), or by ``segments.status_intervals`` (``differences``).
     """
     cancelled = retracted_ids(records)
-    notes = []
-    for rec in records:
-        event = rec.event
-        parts: list[tuple[str, Any]] = [(f, getattr(event, f, None)) for f in TEXT_FIELDS]
-        if isinstance(event, Amended):
-            parts += [(f"replacement.{f}", getattr(event.replacement, f, None)) for f in TEXT_FIELDS]
-        for field, text in parts:
-            if text:
-                notes.append((rec.id, field, proposal, event.type, text, int(rec.id in cancelled)))
-    if segments is None:
-        segments = [
-            (proposal, iv.valid_from, iv.valid_to, iv.status, json.dumps(list(iv.uncertain)))
-            for iv in status_intervals(proposal, effective(records))
-        ]
-    return {
-        "sources": [tuple(row.values()) for row in source_rows(records)],
-        "notes": notes,
-        "status_segments": segments,
-    }
-
-
-def derive_plain(proposal: str, records: Sequence[Plain], segments: list[tuple[Any, ...]]) -> Rows:
-    """``derive`` over plain records (the append-time path): the same rows, without pydantic."""
-    cancelled = plain_retracted_ids(records)
     notes, sources = [], []
     for rec in records:
         event, gone = rec.event, int(rec.id in cancelled)
@@ -176,7 +126,7 @@ def derive_plain(proposal: str, records: Sequence[Plain], segments: list[tuple[A
         parts = [(f, event.get(f)) for f in TEXT_FIELDS]
         if replacement is not None:
             parts += [(f"replacement.{f}", replacement.get(f)) for f in TEXT_FIELDS]
-        notes += [(rec.id, field, proposal, event["type"], text, gone) for field, text in parts if text]
+        notes += [(rec.id, field, event["proposal"], event["type"], text, gone) for field, text in parts if text]
         listed = [*event.get("sources", ()), *(replacement.get("sources", ()) if replacement is not None else ())]
         for n, src in enumerate(listed, start=1):
             low, high = bounds(src["published"])
@@ -199,26 +149,26 @@ class Readable:
             conn.execute(statement)
 
     def _write(self, store: Store, proposal: str) -> None:
-        # At append time the rows come from plain records (``derive_plain``) and the segments from
+        # At append time the rows come from the records (``derive``) and the segments from
         # the 'on' axis of the interval projection (refreshed just before, in the same transaction)
-        # instead of a second replay; ``differences`` still checks them against an independent
-        # replay through the pydantic models (``derive``).
+        # instead of a second replay; ``differences`` checks them against segments swept afresh
+        # from the stream (``segments.status_intervals``).
         conn, after = store.conn, store.refresh_after_seq
         new = store.new_records(proposal, after) if after is not None else []
         if new and not has_correction(new):
             # Only new events, and no correction: earlier rows stand as they are, add the new ones.
             segments = _splice_segments(conn, proposal, min(r.occurred.earliest for r in new))
-            rows = derive_plain(proposal, new, segments)
+            rows = derive(proposal, new, segments)
         else:
             for table in self.tables:
                 conn.execute(f"DELETE FROM {table} WHERE proposal = ?", (proposal,))
-            rows = derive_plain(proposal, store.plain_records(proposal), _segments_from_intervals(conn, proposal))
+            rows = derive(proposal, store.stream(proposal), _segments_from_intervals(conn, proposal))
         self.insert(conn, rows)
 
-    def derive(self, proposal: str, records: Sequence[Plain], before: Rows) -> Rows:
+    def derive(self, proposal: str, records: Sequence[Record], before: Rows) -> Rows:
         """Every row of the proposal; the segments from the 'on'-axis pieces derived just before."""
         on = sorted(row[2:6] for row in before["intervals"] if row[0] == "on")
-        return derive_plain(proposal, records, merge_segments(proposal, on))
+        return derive(proposal, records, merge_segments(proposal, on))
 
     def insert(self, conn: sqlite3.Connection, rows: Rows) -> None:
         """Write the rows (the triggers index them)."""
@@ -252,7 +202,12 @@ class Readable:
         """Rows that disagree with a fresh derivation, and indexes that disagree with their tables."""
         out = []
         for proposal in sorted(set(store.proposals()) | _stored_proposals(store, self.tables)):
-            fresh = derive(proposal, list(store.records(proposal)))
+            records = store.stream(proposal)
+            segments = [
+                (proposal, s.valid_from, s.valid_to, s.status, json.dumps(list(s.uncertain)))
+                for s in status_intervals(proposal, effective(records))
+            ]
+            fresh = derive(proposal, records, segments)
             for table in self.tables:
                 sql = f"SELECT * FROM {table} WHERE proposal = ?"
                 stored = sorted((tuple(r) for r in store.conn.execute(sql, (proposal,))), key=_key)

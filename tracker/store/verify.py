@@ -30,8 +30,8 @@ from typing import Any, NamedTuple
 
 from tracker.core.dates import DateError, bounds
 from tracker.core.events import SCHEMA_VERSION
-from tracker.core.state import Value
 from tracker.core.upcast import upcast
+from tracker.core.value import Value
 from tracker.errors import InputError, TrackerError
 
 GENESIS = "0" * 64  # the prev_hash of seq 1 (same as tracker.store.GENESIS)

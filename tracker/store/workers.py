@@ -25,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from tracker.core import codec
 from tracker.core.dates import Bounds
 from tracker.core.events import SCHEMA_VERSION, event_body
-from tracker.core.plainfold import Plain
+from tracker.core.replay import Record
 from tracker.core.upcast import load
 from tracker.errors import StoreError
 from tracker.store.tables import Rows
@@ -47,21 +47,21 @@ _TASK_EVENTS = 2_000  # events per task: big enough to amortise pickling, small 
 _IN_FLIGHT = 3  # tasks queued per worker
 
 
-def plain(
+def record(
     seq: int, recorded_at: str, body: str, version: int, low: str, high: str, said: str | None, known: str | None
-) -> Plain:
-    """A stored row as a plain record, its dates bounded by the stored columns (no date is parsed);
+) -> Record:
+    """A stored row as a record, its dates bounded by the stored columns (no date is parsed);
     older schema versions go through the upcasters first."""
     event = codec.loads(body if version == SCHEMA_VERSION else event_body(load(body, version)))
     reported = Bounds(said, known) if said is not None and known is not None else None
-    return Plain.stored(seq, recorded_at, event, Bounds(low, high), reported)
+    return Record.stored(seq, recorded_at, event, Bounds(low, high), reported)
 
 
 def derive_stream(proposal: str, raw: Sequence[Raw]) -> list[Rows]:
     """Every projection's rows for one whole stream, in the order of ``PROJECTIONS``."""
     from tracker.store.projections import PROJECTIONS
 
-    records = [plain(*row) for row in raw]
+    records = [record(*row) for row in raw]
     out: list[Rows] = []
     before: Rows = {}
     for projection in PROJECTIONS:

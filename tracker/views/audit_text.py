@@ -79,7 +79,7 @@ def audit_text(a: Audit) -> str:
         )
         lines += [f"  source: {s}" for s in _sources(st)]
         lines.append(f"  rule:   {st.rule}")
-        lines += [f"  change: {c.field}: {c.before or '-'} -> {c.after or '-'}" for c in st.changes]
+        lines += [f"  change: {c['field']}: {c['before'] or '-'} -> {c['after'] or '-'}" for c in st.changes]
         if st.original is not None:
             o = st.original
             lines.append(
@@ -137,7 +137,7 @@ def audit_markdown(a: Audit) -> str:
     ]
     for st in a.steps:
         source = "<br>".join(f"{md(s.outlet)}: {md(s.title)}" for s in st.sources) or "-"
-        changes = "<br>".join(f"{md(c.field)}: {md(c.before)} → {md(c.after)}" for c in st.changes) or "-"
+        changes = "<br>".join(f"{md(c['field'])}: {md(c['before'])} → {md(c['after'])}" for c in st.changes) or "-"
         warnings = [f"{md(w.code)}: {md(w.message)}" for w in st.warnings]
         if st.original is not None:
             o = st.original

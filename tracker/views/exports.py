@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.core.audit import Audit, Step
 from tracker.core.dates import MAX_DAY, MIN_DAY, bounds
 from tracker.core.events import Source
-from tracker.core.replay import Answer, Question, Recorded
+from tracker.core.replay import Answer, Question, Record
 
 if TYPE_CHECKING:
     from tracker.core.history import HistoryEntry
@@ -33,21 +33,21 @@ def status_row(a: Answer) -> dict[str, Any]:
     s = a.state
     return {
         "proposal": a.proposal,
-        "status": s.status,
-        "proposer": s.proposer,
-        "addressees": "; ".join(s.addressees),
-        "stances": "; ".join(f"{actor}={e.stance}" for actor, e in sorted(s.stances.items())),
-        "disputed": s.disputed,
-        "denials": len(s.denials),
+        "status": s["status"],
+        "proposer": s["proposer"],
+        "addressees": "; ".join(s["addressees"]),
+        "stances": "; ".join(f"{actor}={e['stance']}" for actor, e in sorted(s["stances"].items())),
+        "disputed": s["disputed"],
+        "denials": len(s["denials"]),
         "may_also_count": "; ".join(a.uncertain),
-        "version": s.version,
-        "last_event": s.last_event,
-        "warnings": "; ".join(s.warnings),
+        "version": s["version"],
+        "last_event": s["last_event"],
+        "warnings": "; ".join(s["warnings"]),
     }
 
 
 def _changes(changes: Iterable[Any]) -> str:
-    return "; ".join(f"{c.field}: {c.before or '-'} -> {c.after or '-'}" for c in changes)
+    return "; ".join(f"{c['field']}: {c['before'] or '-'} -> {c['after'] or '-'}" for c in changes)
 
 
 def history_row(e: HistoryEntry) -> dict[str, Any]:
@@ -182,8 +182,8 @@ def status_markdown(answers: Sequence[Answer], q: Question) -> str:
     ]
     for a in answers:
         s = a.state
-        stances = ", ".join(f"{actor}: {e.stance}" for actor, e in sorted(s.stances.items()))
-        cells = (a.proposal, s.status or "(uncertain)", stances or "-", "yes" if s.disputed else "no",
+        stances = ", ".join(f"{actor}: {e['stance']}" for actor, e in sorted(s["stances"].items()))
+        cells = (a.proposal, s["status"] or "(uncertain)", stances or "-", "yes" if s["disputed"] else "no",
                  ", ".join(a.uncertain) or "-")  # fmt: skip
         lines.append("| " + " | ".join(md(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
@@ -206,8 +206,8 @@ def story_markdown(audit: Audit) -> str:
                 notes.append(f"{numbers[key]}. {link}, {md(describe_date(src.published))}.{who}")
             refs.append(f"\\[{numbers[key]}\\]")
         who = f"{md(st.actor)} ({md(st.person)})" if st.person else md(st.actor)
-        status = [c for c in st.changes if c.field == "status"]
-        change = f" Status: {md(status[0].before or 'none')} → {md(status[0].after)}." if status else ""
+        status = [c for c in st.changes if c["field"] == "status"]
+        change = f" Status: {md(status[0]['before'] or 'none')} → {md(status[0]['after'])}." if status else ""
         cite = " " + " ".join(dict.fromkeys(refs)) if refs else " (no source given)"
         lines.append(f"- **{md(describe_date(st.occurred))}**: {who}, {md(st.kind)}.{change}{cite}")
     lines.append("")
@@ -230,28 +230,31 @@ def _tl_date(iso: str, precision: str) -> dict[str, int]:
     return out
 
 
-def _slide(rec: Recorded) -> dict[str, Any]:
+def _slide(rec: Record) -> dict[str, Any]:
     event, low, high = rec.event, rec.occurred.earliest, rec.occurred.latest
     kind = shape(low, high) if MIN_DAY < low and high < MAX_DAY else "day"
     slide: dict[str, Any] = {"start_date": _tl_date(low if low > MIN_DAY else high, kind)}
     if kind == "span":
         slide["end_date"] = _tl_date(high, "day")
-    slide["display_date"] = describe_date(event.occurred)
-    who = f"{event.actor} ({event.person})" if event.person else event.actor
-    body = [f"<p>{escape(event.type)} by {escape(who)}; occurred {escape(event.occurred)}"
-            f"{'; reported ' + escape(event.reported) if event.reported else ''}.</p>"]  # fmt: skip
-    if event.note:
-        body.append(f"<p>{escape(event.note)}</p>")
-    for src in event.sources:
-        title = escape(f"{src.outlet}, “{src.title}”, {src.published}")
-        body.append(f'<p><a href="{escape(src.url)}">{title}</a></p>' if src.url else f"<p>{title}</p>")
-    slide["text"] = {"headline": escape(f"{event.proposal}: {event.type} by {event.actor}"), "text": "".join(body)}
-    slide["group"] = event.proposal
+    slide["display_date"] = describe_date(event["occurred"])
+    actor, person, reported = event["actor"], event.get("person"), event.get("reported")
+    who = f"{actor} ({person})" if person else actor
+    body = [f"<p>{escape(event['type'])} by {escape(who)}; occurred {escape(event['occurred'])}"
+            f"{'; reported ' + escape(reported) if reported else ''}.</p>"]  # fmt: skip
+    if event.get("note"):
+        body.append(f"<p>{escape(event['note'])}</p>")
+    for src in event.get("sources", ()):
+        title = escape(f"{src['outlet']}, “{src['title']}”, {src['published']}")
+        url = src.get("url")
+        body.append(f'<p><a href="{escape(url)}">{title}</a></p>' if url else f"<p>{title}</p>")
+    headline = escape(f"{event['proposal']}: {event['type']} by {actor}")
+    slide["text"] = {"headline": headline, "text": "".join(body)}
+    slide["group"] = event["proposal"]
     slide["unique_id"] = rec.id
     return slide
 
 
-def timelinejs(records: Iterable[Recorded], lanes: Sequence[Lane]) -> dict[str, Any]:
+def timelinejs(records: Iterable[Record], lanes: Sequence[Lane]) -> dict[str, Any]:
     """Knight Lab TimelineJS JSON: a slide per event, grouped by proposal; status intervals as eras."""
     from tracker.views.timeline import span
 

@@ -1,8 +1,7 @@
 """Rendering answers for people (plain-text tables) and machines (JSON with stable keys).
 
-Standard library only at import time, and typed against the shapes it reads rather than the
-pydantic models: ``tracker.quickstatus`` renders the same answers from plain tuples without
-importing pydantic, and must print the same bytes.
+Standard library only: ``tracker.quick`` renders the same answers (``replay.Answer``, read from
+the ``intervals`` projection) without importing pydantic, and must print the same bytes.
 """
 
 from __future__ import annotations
@@ -11,54 +10,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-
-class StanceView(Protocol):
-    """What rendering reads of a party's stance (``state.StanceEntry``)."""
-
-    @property
-    def stance(self) -> str: ...
-    @property
-    def event(self) -> str: ...
-
-
-class DenialView(Protocol):
-    """What rendering reads of a denial (``state.Denial``)."""
-
-    def model_dump(self) -> dict[str, Any]: ...
-
-
-class StateView(Protocol):
-    """What rendering reads of a proposal's state (``state.ProposalState``)."""
-
-    @property
-    def status(self) -> str | None: ...
-    @property
-    def proposer(self) -> str | None: ...
-    @property
-    def addressees(self) -> Sequence[str]: ...
-    @property
-    def stances(self) -> Mapping[str, StanceView]: ...
-    @property
-    def denials(self) -> Sequence[DenialView]: ...
-    @property
-    def disputed(self) -> bool: ...
-    @property
-    def version(self) -> int: ...
-    @property
-    def last_event(self) -> str | None: ...
-    @property
-    def warnings(self) -> Sequence[str]: ...
-
-
-class AnswerView(Protocol):
-    """What rendering reads of a status answer (``replay.Answer``)."""
-
-    @property
-    def proposal(self) -> str: ...
-    @property
-    def state(self) -> StateView: ...
-    @property
-    def uncertain(self) -> Sequence[str]: ...
+from tracker.core.replay import Answer
 
 
 class QuestionView(Protocol):
@@ -72,22 +24,23 @@ class QuestionView(Protocol):
     def as_recorded(self) -> str | None: ...
 
 
-def answer_dict(a: AnswerView) -> dict[str, Any]:
+def answer_dict(a: Answer) -> dict[str, Any]:
     """The stable JSON shape of one status answer."""
     s = a.state
+    stances = sorted(s["stances"].items())
     return {
         "proposal": a.proposal,
-        "status": s.status,
-        "stances": {actor: e.stance for actor, e in sorted(s.stances.items())},
-        "set_by": {actor: e.event for actor, e in sorted(s.stances.items())},
-        "disputed": s.disputed,
-        "denials": [d.model_dump() for d in s.denials],
+        "status": s["status"],
+        "stances": {actor: e["stance"] for actor, e in stances},
+        "set_by": {actor: e["event"] for actor, e in stances},
+        "disputed": s["disputed"],
+        "denials": s["denials"],
         "uncertain": list(a.uncertain),
-        "proposer": s.proposer,
-        "addressees": list(s.addressees),
-        "version": s.version,
-        "last_event": s.last_event,
-        "warnings": list(s.warnings),
+        "proposer": s["proposer"],
+        "addressees": s["addressees"],
+        "version": s["version"],
+        "last_event": s["last_event"],
+        "warnings": s["warnings"],
     }
 
 
@@ -115,16 +68,17 @@ def describe(q: QuestionView) -> str:
     return "Status " + ", ".join(parts)
 
 
-def status_text(answers: Sequence[AnswerView], q: QuestionView, versions: Mapping[str, int] | None = None) -> str:
+def status_text(answers: Sequence[Answer], q: QuestionView, versions: Mapping[str, int] | None = None) -> str:
     """The human status table (with each proposal's stream version when ``versions`` is given)."""
     if not answers:
         return describe(q) + "\n(no proposal has any event by then)"
     rows = []
     for a in answers:
         s = a.state
-        stances = " ".join(f"{actor}={e.stance}" for actor, e in sorted(s.stances.items())) or "-"
-        disputed = f"yes ({len(s.denials)} denial{'s' if len(s.denials) != 1 else ''})" if s.disputed else "no"
-        row = (a.proposal, s.status or "(uncertain)", stances, disputed, ", ".join(a.uncertain) or "-")
+        stances = " ".join(f"{actor}={e['stance']}" for actor, e in sorted(s["stances"].items())) or "-"
+        count = len(s["denials"])
+        disputed = f"yes ({count} denial{'s' if count != 1 else ''})" if s["disputed"] else "no"
+        row = (a.proposal, s["status"] or "(uncertain)", stances, disputed, ", ".join(a.uncertain) or "-")
         rows.append(row if versions is None else (*row, str(versions.get(a.proposal, 0))))
     headers = ("proposal", "status", "stances", "disputed", "may also count")
     out = describe(q) + "\n" + table(headers if versions is None else (*headers, "version"), rows)
@@ -132,7 +86,7 @@ def status_text(answers: Sequence[AnswerView], q: QuestionView, versions: Mappin
 
 
 def status_output(
-    answers: Sequence[AnswerView], q: QuestionView, versions: Mapping[str, int] | None, *, as_json: bool
+    answers: Sequence[Answer], q: QuestionView, versions: Mapping[str, int] | None, *, as_json: bool
 ) -> str:
     """What ``tracker status`` prints: the table, or the JSON list (with ``stream_version`` when versions are given)."""
     if not as_json:

@@ -13,9 +13,9 @@ from html import escape
 from itertools import groupby
 
 from tracker.core.dates import MAX_DAY, MIN_DAY
-from tracker.core.replay import Question, Recorded, classify, effective
-from tracker.core.segments import Interval, status_intervals
-from tracker.core.state import Value
+from tracker.core.replay import Question, Record, classify, effective
+from tracker.core.segments import Segment, status_intervals
+from tracker.core.value import Value
 
 STATUS_COLOURS = {
     "floated": "#9ca3af",
@@ -65,33 +65,33 @@ class Lane(Value):
     """One proposal's swim lane."""
 
     proposal: str
-    intervals: tuple[Interval, ...]
+    intervals: tuple[Segment, ...]
     marks: tuple[Mark, ...]
 
 
-def _mark(rec: Recorded) -> Mark:
+def _mark(rec: Record) -> Mark:
     event = rec.event
-    src = event.sources[0] if event.sources else None
+    src = event["sources"][0] if event.get("sources") else None
     return Mark(
         id=rec.id,
-        kind=event.type,
-        actor=event.actor,
-        person=event.person,
-        occurred=event.occurred,
-        reported=event.reported,
+        kind=event["type"],
+        actor=event["actor"],
+        person=event.get("person"),
+        occurred=event["occurred"],
+        reported=event.get("reported"),
         earliest=rec.occurred.earliest,
         latest=rec.occurred.latest,
-        source=f'{src.outlet}, "{src.title}", {src.published}' if src else None,
-        url=src.url if src else None,
+        source=f'{src["outlet"]}, "{src["title"]}", {src["published"]}' if src else None,
+        url=src.get("url") if src else None,
     )
 
 
-def lanes(records: Iterable[Recorded], question: Question, proposals: Sequence[str] = ()) -> list[Lane]:
+def lanes(records: Iterable[Record], question: Question, proposals: Sequence[str] = ()) -> list[Lane]:
     """One lane per proposal (all, or those named, in that order) for a question's log."""
-    live = sorted(effective(records, question.as_recorded), key=lambda r: r.event.proposal)
+    live = sorted(effective(records, question.as_recorded), key=lambda r: r.proposal)
     known = Question(known_by=question.known_by)
     out = {}
-    for proposal, group in groupby(live, key=lambda r: r.event.proposal):
+    for proposal, group in groupby(live, key=lambda r: r.proposal):
         recs = list(group)
         marks = tuple(_mark(r) for r in sorted(recs, key=lambda r: r.order) if classify(r, known) >= 0)
         out[proposal] = Lane(
