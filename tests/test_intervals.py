@@ -68,8 +68,3 @@ def test_an_amendment_moves_the_event_it_corrects() -> None:
     ]
     assert pieces(records, "on")[-1] == ("2024-03-05", None, "rejected", ())
     assert [p[:3] for p in pieces(records, "as_recorded")] == [(T1, T2, "rejected"), (T2, None, "rejected")]
-
-
-def test_state_is_stored_without_history() -> None:
-    (first, *_) = intervals("p", story())
-    assert '"history"' not in first.state and '"proposer":"russia"' in first.state

@@ -18,6 +18,7 @@ from tracker.api import Tracker
 from tracker.core.dates import bounds
 from tracker.core.replay import Question, answer
 from tracker.store.lookup import PROJECTIONS_FORMAT
+from tracker.store.packing import read_links, unpack
 
 REPORTED = [None, "2023-12", "2024-01-20", "2024-02", "2024-12-31", "2025-03-01"]
 KINDS = ["considering", "accepted", "rejected", "denied", "reversed", "withdrawn", "collapsed"]
@@ -88,12 +89,10 @@ def _assert_fresh(t: Tracker, log: list[list[dict[str, Any]]], stamps: list[str]
         for a in expected:
             assert t.status(a.proposal, on=q.on, known_by=q.known_by, as_recorded=q.as_recorded) == [a]
     assert t.store.projection_differences() == []
-    now = answer(records, Question())  # the reducer's current state, stored without its history
-    expected = {
-        a.proposal: json.dumps(a.state, separators=(",", ":"), ensure_ascii=False)
-        for a in now
-    }
-    assert dict(t.store.conn.execute("SELECT proposal, state FROM proposals")) == expected
+    now = answer(records, Question())  # the rule book's current state, stored packed
+    links = read_links(t.store.conn)
+    stored = t.store.conn.execute("SELECT proposal, status, state FROM proposals")
+    assert {p: unpack(p, status, state, links) for p, status, state in stored} == {a.proposal: a.state for a in now}
     tables = {
         "intervals": "SELECT * FROM intervals ORDER BY axis, proposal, valid_from",
         "proposals": "SELECT * FROM proposals ORDER BY proposal",

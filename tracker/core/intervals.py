@@ -24,11 +24,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from tracker.core import codec
 from tracker.core.dates import Bounds
 from tracker.core.replay import Record, effective, has_correction
 from tracker.core.rules import CORRECTIONS, apply
-from tracker.core.state import State, as_json, empty, from_json
+from tracker.core.state import State, empty
 
 Axis = Literal["on", "known_by", "as_recorded"]
 AXES: tuple[Axis, ...] = ("on", "known_by", "as_recorded")
@@ -44,17 +43,7 @@ class Interval:
     valid_to: str | None
     status: str | None
     uncertain: tuple[str, ...]
-    state: str
-
-
-def state_json(state: State) -> str:
-    """The stored form of a state (compact JSON, keys in the fixed order of ``State``)."""
-    return codec.compact(as_json(state))
-
-
-def decode_state(text: str) -> State:
-    """A stored state back as a ``State``."""
-    return from_json(codec.loads(text))
+    state: State
 
 
 def _bounds_on(rec: Record) -> Bounds | None:
@@ -73,7 +62,6 @@ class _Fold:
         self.keys: list[tuple[str, str, int, str]] = []
         self.records: list[Record] = []
         self.states: list[State] = []
-        self._json: str | None = None
 
     def add(self, recs: Sequence[Record]) -> None:
         """Make these events certain and refold from the first place that changed."""
@@ -88,20 +76,11 @@ class _Fold:
         for rec in self.records[first:]:
             state = apply(state, rec.event)
             self.states.append(state)
-        if recs:
-            self._json = None
 
     @property
     def state(self) -> State:
         """The state after every certain event."""
         return self.states[-1] if self.states else empty(self.proposal)
-
-    @property
-    def json(self) -> str:
-        """The stored form of the current state (cached until the next change)."""
-        if self._json is None:
-            self._json = state_json(self.state)
-        return self._json
 
 
 def _emit(out: list[Interval], piece: Interval) -> None:
@@ -164,7 +143,7 @@ def sweep_days(
     if first and since is not None and (first == len(points) or points[first] != since):
         # the cut falls between two points: the answer there is the one of the point before
         valid_to = points[first] if first < len(points) else None
-        _emit(out, Interval(proposal, axis, since, valid_to, fold.state["status"], ids, fold.json))
+        _emit(out, Interval(proposal, axis, since, valid_to, fold.state["status"], ids, fold.state))
     for i in range(first, len(points)):
         point = points[i]
         changed = False
@@ -179,7 +158,7 @@ def sweep_days(
             ids = _ids(active)
         fold.add(done)
         valid_to = points[i + 1] if i + 1 < len(points) else None
-        _emit(out, Interval(proposal, axis, point, valid_to, fold.state["status"], ids, fold.json))
+        _emit(out, Interval(proposal, axis, point, valid_to, fold.state["status"], ids, fold.state))
     return out
 
 
@@ -211,7 +190,7 @@ def _sweep_recorded(proposal: str, records: Sequence[Record], since: str | None)
         if (since is not None and moment < since) or not fold.records:
             continue
         valid_to = times[i + 1] if i + 1 < len(times) else None
-        out.append(Interval(proposal, "as_recorded", moment, valid_to, fold.state["status"], (), fold.json))
+        out.append(Interval(proposal, "as_recorded", moment, valid_to, fold.state["status"], (), fold.state))
     return out
 
 
@@ -296,11 +275,11 @@ def _fold_in(
         return None
     ours = last.axis in out
     tie = last.valid_from == when.earliest
-    state = decode_state(last.state)
+    state = last.state
     if tie and not (ours and rec.order > orders[str(state["last_event"])]):
         return None
     folded = apply(state, rec.event)
-    p, axis, after = last.proposal, last.axis, state_json(folded)
+    p, axis, after = last.proposal, last.axis, folded
     new = []
     if when.earliest != when.latest:
         new.append(Interval(p, axis, when.earliest, when.latest, last.status, (rec.id,), last.state))

@@ -9,7 +9,6 @@ once (``tracker.store.projections``). ``listed`` turns a chain back into a list.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, Literal, NamedTuple, TypedDict
 
 Status = Literal["floated", "considering", "accepted", "rejected", "withdrawn", "collapsed"]
@@ -48,36 +47,46 @@ class Transition(TypedDict):
 class Chain(NamedTuple):
     """A persistent list: the chain before this element, the element, and the length so far."""
 
-    parent: Chain | None
+    parent: Chain | Stored | None
     item: Any
     size: int
 
 
-def push(chain: Chain | None, item: Any) -> Chain:
+class Stored(NamedTuple):
+    """A list kept by the store, known by its last link's id and its length: a fold folding on
+    from a stored state (``intervals.extend``) appends to it without reading its elements."""
+
+    id: int
+    size: int
+
+
+def push(chain: Chain | Stored | None, item: Any) -> Chain:
     """A new chain: ``chain`` with ``item`` appended (``chain`` itself is unchanged)."""
     return Chain(chain, item, 1 if chain is None else chain.size + 1)
 
 
-def listed(chain: Chain | None) -> list[Any]:
-    """The elements of a chain, first to last."""
+def listed(chain: Chain | Stored | None) -> list[Any]:
+    """The elements of a chain, first to last (a ``Stored`` list is read by the store, not here)."""
     out = []
-    while chain is not None:
+    while isinstance(chain, Chain):
         out.append(chain.item)
         chain = chain.parent
+    if chain is not None:
+        raise ValueError("a stored list is read through the store (tracker.store.packing)")
     out.reverse()
     return out
 
 
-def size(chain: Chain | None) -> int:
+def size(chain: Chain | Stored | None) -> int:
     """How many elements a chain holds."""
     return 0 if chain is None else chain.size
 
 
-def since(chain: Chain | None, earlier: Chain | None) -> list[Any]:
+def since(chain: Chain | Stored | None, earlier: Chain | Stored | None) -> list[Any]:
     """The elements appended to ``earlier`` to make ``chain`` (``chain`` extends ``earlier``)."""
     out = []
     stop = size(earlier)
-    while chain is not None and chain.size > stop:
+    while isinstance(chain, Chain) and chain.size > stop:
         out.append(chain.item)
         chain = chain.parent
     out.reverse()
@@ -90,13 +99,6 @@ def chained(items: list[Any]) -> Chain | None:
     for item in items:
         chain = push(chain, item)
     return chain
-
-
-def walk(chain: Chain | None) -> Iterator[Chain]:
-    """The links of a chain, last to first."""
-    while chain is not None:
-        yield chain
-        chain = chain.parent
 
 
 class State(TypedDict):
@@ -113,9 +115,9 @@ class State(TypedDict):
     closure: str | None
     closed_by: str | None
     stances: dict[str, StanceEntry]
-    denials: Chain | None
+    denials: Chain | Stored | None
     disputed: bool
-    warnings: Chain | None
+    warnings: Chain | Stored | None
     version: int
     last_event: str | None
 

@@ -12,15 +12,17 @@ import json
 import sqlite3
 
 from tracker.core.replay import Answer
+from tracker.store.packing import read_links, unpack
 
 END_OF_TIME = "~"
 """Sorts after every date and timestamp: the cut-off of a question with no axis."""
 
-PROJECTIONS_FORMAT = "3"
+PROJECTIONS_FORMAT = "4"
 """The stored form of the projections; the store rebuilds a file written in another on open.
 
 1: the first (issue 4); 2: ``proposals.state`` written compact (``codec.canonical``);
-3: ``proposals.state`` is the ``intervals`` state (no ``history``, keys in model order).
+3: ``proposals.state`` is the ``intervals`` state (no ``history``, keys in model order);
+4: states packed (``packing``): the fixed-size part in the piece, denials and warnings as ``links``.
 """
 
 AXES = ("on", "known_by", "as_recorded")
@@ -62,6 +64,10 @@ def pieces_at(
 
 
 def answers_at(conn: sqlite3.Connection, axis: str, cut: str, proposal: str | None = None) -> list[Answer]:
-    """``pieces_at`` decoded: each proposal's answer on ``axis`` holding at ``cut``, sorted by proposal."""
-    loads = json.loads
-    return [Answer(name, loads(state), ids) for name, _, ids, state in pieces_at(conn, axis, cut, proposal)]
+    """``pieces_at`` decoded: each proposal's answer on ``axis`` holding at ``cut``, sorted by proposal.
+
+    The denials and warnings of every answer are read in one pass over ``links`` (one
+    proposal's rows when one is asked)."""
+    pieces = pieces_at(conn, axis, cut, proposal)
+    links = read_links(conn, None if proposal is None else [proposal])
+    return [Answer(name, unpack(name, status, state, links), ids) for name, status, ids, state in pieces]

@@ -13,9 +13,10 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from tracker.core import codec
-from tracker.core.intervals import AXES, Axis, Interval, extend, intervals, state_json
+from tracker.core.intervals import AXES, Axis, Interval, extend, intervals
 from tracker.core.replay import Record, effective, fold, has_correction
 from tracker.store.lookup import pieces_at
+from tracker.store.packing import FIXED, LinkRow, Packer, unpack_state
 from tracker.store.tables import Readable, Rows
 
 if TYPE_CHECKING:
@@ -82,14 +83,17 @@ class Current:
             )"""
         )
 
-    def _row(self, proposal: str, records: Sequence[Record], state: str | None) -> tuple[object, ...] | None:
+    def _row(
+        self, proposal: str, records: Sequence[Record], state: tuple[str | None, str] | None
+    ) -> tuple[object, ...] | None:
         if state is None:  # every event retracted
             return None
-        return _current_row(proposal, len(records), max(r.seq for r in records), state)
+        return _current_row(proposal, len(records), max(r.seq for r in records), *state)
 
     def _fresh(self, proposal: str, records: Sequence[Record]) -> tuple[object, ...] | None:
         live = effective(records)
-        return self._row(proposal, records, state_json(fold(proposal, live)) if live else None)
+        state = fold(proposal, live)
+        return self._row(proposal, records, (state["status"], Packer(proposal).pack(state)) if live else None)
 
     def refresh(self, store: Store, proposals: Iterable[str]) -> None:
         """Re-derive the rows of the touched proposals (after ``intervals``, in the same transaction).
@@ -97,16 +101,16 @@ class Current:
         A batch that only adds events to a proposal with a row moves its version and last seq
         on; a correction, or a proposal without a row, counts the whole stream.
         """
-        sql = "SELECT state FROM intervals WHERE axis = 'as_recorded' AND proposal = ? AND valid_to IS NULL"
+        sql = "SELECT status, state FROM intervals WHERE axis = 'as_recorded' AND proposal = ? AND valid_to IS NULL"
         after = store.refresh_after_seq
         for proposal in proposals:
             now = store.conn.execute(sql, (proposal,)).fetchone()
-            state = now[0] if now else None
+            state = (now[0], now[1]) if now else None
             old = store.conn.execute("SELECT version FROM proposals WHERE proposal = ?", (proposal,)).fetchone()
             new = store.new_records(proposal, after) if old is not None and after is not None else []
             if new and state is not None and not has_correction(new):
                 row: tuple[object, ...] | None = _current_row(
-                    proposal, old[0] + len(new), max(r.seq for r in new), state
+                    proposal, old[0] + len(new), max(r.seq for r in new), *state
                 )
             else:
                 row = self._row(proposal, store.stream(proposal), state)
@@ -116,7 +120,7 @@ class Current:
 
     def derive(self, proposal: str, records: Sequence[Record], before: Rows) -> Rows:
         """The proposal's one row (none if every event was retracted)."""
-        now = [r[6] for r in before["intervals"] if r[0] == "as_recorded" and r[3] is None]
+        now = [(r[4], r[6]) for r in before["intervals"] if r[0] == "as_recorded" and r[3] is None]
         row = self._row(proposal, records, now[0] if now else None)
         return {"proposals": [row] if row is not None else []}
 
@@ -154,7 +158,7 @@ class ValidTime:
     """
 
     name = "intervals"
-    tables: tuple[str, ...] = ("intervals", "interval_streams")
+    tables: tuple[str, ...] = ("intervals", "interval_streams", "links")
 
     def create(self, conn: sqlite3.Connection) -> None:
         """Create the tables and the lookup index."""
@@ -173,12 +177,15 @@ class ValidTime:
         conn.execute(
             "CREATE TABLE IF NOT EXISTS interval_streams (proposal TEXT PRIMARY KEY, last_seq INTEGER NOT NULL)"
         )
-
-    def _write(self, conn: sqlite3.Connection, pieces: Iterable[Interval]) -> None:
-        conn.executemany(
-            "INSERT INTO intervals VALUES (?, ?, ?, ?, ?, ?, ?)",
-            map(_piece_row, pieces),
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS links (proposal TEXT NOT NULL, id INTEGER NOT NULL, parent INTEGER, "
+            "item TEXT NOT NULL, PRIMARY KEY (proposal, id)) WITHOUT ROWID"
         )
+
+    def _write(self, conn: sqlite3.Connection, proposal: str, pieces: Iterable[Interval]) -> None:
+        packer = Packer(proposal)
+        conn.executemany("INSERT INTO intervals VALUES (?, ?, ?, ?, ?, ?, ?)", [_piece_row(p, packer) for p in pieces])
+        _write_links(conn, packer.links)
 
     def refresh(self, store: Store, proposals: Iterable[str]) -> None:
         """Recompute the touched proposals from the earliest cut-off the batch can change, per axis."""
@@ -194,7 +201,8 @@ class ValidTime:
                     "DELETE FROM intervals WHERE axis IN ('on', 'known_by', 'as_recorded') AND proposal = ?",
                     (proposal,),
                 )
-                self._write(conn, intervals(proposal, records))
+                conn.execute("DELETE FROM links WHERE proposal = ?", (proposal,))
+                self._write(conn, proposal, intervals(proposal, records))
             else:
                 since = {
                     "on": min(r.occurred.earliest for r in new),
@@ -233,7 +241,7 @@ class ValidTime:
             rowid, valid_from, valid_to, status, uncertain = last[axis]
             (state,) = conn.execute("SELECT state FROM intervals WHERE rowid = ?", (rowid,)).fetchone()
             ids = tuple(codec.loads(uncertain)) if uncertain != "[]" else ()
-            return Interval(proposal, axis, valid_from, valid_to, status, ids, state)
+            return Interval(proposal, axis, valid_from, valid_to, status, ids, unpack_state(proposal, status, state))
 
         recorded = last.get("as_recorded")
         known = piece("known_by") if any(r.reported is not None for r in new) else None
@@ -242,7 +250,7 @@ class ValidTime:
             return False
         for axis, (cut, pieces) in changes.items():
             conn.execute("UPDATE intervals SET valid_to = ? WHERE rowid = ?", (cut, last[axis][0]))
-            self._write(conn, pieces)
+            self._write(conn, proposal, pieces)
         conn.execute("UPDATE interval_streams SET last_seq = ? WHERE proposal = ?", (new[-1].seq, proposal))
         return True
 
@@ -254,29 +262,36 @@ class ValidTime:
             "AND (valid_to IS NULL OR valid_to > ?) ORDER BY valid_from DESC LIMIT 1",
             (axis, proposal, cut, cut),
         ).fetchone()
+        packer = Packer(proposal)
+        rows = [_piece_row(p, packer) for p in pieces]
         if across is not None:
-            head = pieces[0] if pieces and pieces[0].valid_from == cut else None
-            if head is not None and (head.status, _ids_json(head.uncertain), head.state) == tuple(across[1:]):
-                conn.execute("UPDATE intervals SET valid_to = ? WHERE rowid = ?", (head.valid_to, across[0]))
-                pieces = pieces[1:]
+            head = rows[0] if rows and rows[0][2] == cut else None
+            if head is not None and (head[4], head[5], head[6]) == tuple(across[1:]):
+                conn.execute("UPDATE intervals SET valid_to = ? WHERE rowid = ?", (head[3], across[0]))
+                rows = rows[1:]
             else:
                 conn.execute("UPDATE intervals SET valid_to = ? WHERE rowid = ?", (cut, across[0]))
-        self._write(conn, pieces)
+        conn.executemany("INSERT INTO intervals VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        _write_links(conn, packer.links)
 
     def derive(self, proposal: str, records: Sequence[Record], before: Rows) -> Rows:
         """Every piece of the proposal on every axis, and its last seq folded."""
-        pieces = [_piece_row(p) for p in intervals(proposal, records)]
-        return {"intervals": pieces, "interval_streams": [(proposal, max(r.seq for r in records))]}
+        packer = Packer(proposal)
+        pieces = [_piece_row(p, packer) for p in intervals(proposal, records)]
+        streams = [(proposal, max(r.seq for r in records))]
+        return {"intervals": pieces, "interval_streams": streams, "links": packer.links}
 
     def insert(self, conn: sqlite3.Connection, rows: Rows) -> None:
         """Write the rows."""
         conn.executemany("INSERT INTO intervals VALUES (?, ?, ?, ?, ?, ?, ?)", rows["intervals"])
         conn.executemany("INSERT INTO interval_streams VALUES (?, ?)", rows["interval_streams"])
+        _write_links(conn, rows["links"])
 
     def clear(self, conn: sqlite3.Connection) -> None:
         """Empty the tables."""
         conn.execute("DELETE FROM intervals")
         conn.execute("DELETE FROM interval_streams")
+        conn.execute("DELETE FROM links")
 
     def begin_bulk(self, conn: sqlite3.Connection) -> None:
         """Nothing to drop."""
@@ -290,10 +305,13 @@ class ValidTime:
         seen = set()
         for proposal, records in store.streams():
             seen.add(proposal)
-            fresh = [
-                (p.axis, p.valid_from, p.valid_to, p.status, _ids_json(p.uncertain), p.state)
-                for p in intervals(proposal, records)
-            ]
+            packer = Packer(proposal)
+            fresh = [row[:1] + row[2:] for row in (_piece_row(p, packer) for p in intervals(proposal, records))]
+            stored_links = set(
+                store.conn.execute("SELECT proposal, id, parent, item FROM links WHERE proposal = ?", (proposal,))
+            )
+            if not set(packer.links) <= stored_links:
+                out.append(f"links: the lists of {proposal!r} disagree with a fresh replay")
             stored = [
                 tuple(r)
                 for r in store.conn.execute(
@@ -309,15 +327,22 @@ class ValidTime:
         return out
 
 
-def _current_row(proposal: str, version: int, last_seq: int, state: str) -> tuple[object, ...]:
+def _current_row(proposal: str, version: int, last_seq: int, status: str | None, state: str) -> tuple[object, ...]:
     """A row of ``proposals``: the stream's length and last seq, and the state now (with what it says)."""
-    s = codec.loads(state)
-    return (proposal, s["status"], version, int(s["disputed"]), s["proposer"], last_seq, state)
+    packed = codec.loads(state)
+    disputed, proposer = packed[FIXED.index("disputed")], packed[FIXED.index("proposer")]
+    return (proposal, status, version, int(disputed), proposer, last_seq, state)
 
 
-def _piece_row(p: Interval) -> tuple[object, ...]:
-    """A piece as a row of the ``intervals`` table."""
-    return (p.axis, p.proposal, p.valid_from, p.valid_to, p.status, _ids_json(p.uncertain), p.state)
+def _piece_row(p: Interval, packer: Packer) -> tuple[object, ...]:
+    """A piece as a row of the ``intervals`` table (its lists' new links collected by ``packer``)."""
+    return (p.axis, p.proposal, p.valid_from, p.valid_to, p.status, _ids_json(p.uncertain), packer.pack(p.state))
+
+
+def _write_links(conn: sqlite3.Connection, links: Sequence[LinkRow]) -> None:
+    """Store list elements; one already stored (the same parent and element) is kept as it is."""
+    if links:
+        conn.executemany("INSERT OR IGNORE INTO links VALUES (?, ?, ?, ?)", links)
 
 
 def _ids_json(ids: tuple[str, ...]) -> str:

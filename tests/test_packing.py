@@ -1,0 +1,74 @@
+"""The stored form of a state: the fixed-size part in the piece, denials and warnings once, as links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers import body, ev
+
+from tracker.core.rules import apply
+from tracker.core.state import State, as_json, empty
+from tracker.store.packing import Packer, link_id, unpack, unpack_state
+
+FLOAT = ev("floated", id="f", actor="north", addressees=["south"], mediators=["un"], terms="60 days")
+
+
+def fold(*events: dict[str, Any]) -> State:
+    state = empty("p")
+    for e in events:
+        state = apply(state, body(e))
+    return state
+
+
+def denials(n: int) -> list[dict[str, Any]]:
+    return [ev("denied", id=f"d{i}", actor="south", person=f"spokesman {i}", target="f") for i in range(n)]
+
+
+def links_of(packer: Packer) -> dict[int, tuple[int | None, str]]:
+    return {lid: (parent, item) for _, lid, parent, item in packer.links}
+
+
+def test_a_packed_state_unpacks_to_its_json_form() -> None:
+    state = fold(FLOAT, *denials(3), ev("rejected", id="x", actor="ally"), ev("considering", id="c", actor="south"))
+    packer = Packer("p")
+    text = packer.pack(state)
+    assert unpack("p", state["status"], text, links_of(packer)) == as_json(state)
+    assert as_json(state)["warnings"] and len(as_json(state)["denials"]) == 3
+
+
+def test_a_piece_does_not_grow_with_the_lists() -> None:
+    short, long = fold(FLOAT, *denials(1)), fold(FLOAT, *denials(500))
+    a, b = Packer("p").pack(short), Packer("p").pack(long)
+    assert abs(len(a) - len(b)) <= 24  # the last link's id and the length, not the elements
+    assert len(b) < 300
+
+
+def test_each_element_is_stored_once_across_states() -> None:
+    states = [fold(FLOAT, *denials(n)) for n in range(1, 6)]
+    packer = Packer("p")
+    for s in states:
+        packer.pack(s)
+    assert len(packer.links) == 15  # a separate fold per state: 1 + 2 + ... + 5 elements, none shared
+    shared = fold(FLOAT)
+    packer = Packer("p")
+    for d in denials(5):
+        shared = apply(shared, body(d))
+        packer.pack(shared)
+    assert len(packer.links) == 5  # one fold: each state shares its predecessor's list
+
+
+def test_link_ids_are_the_same_whoever_packs() -> None:
+    state = fold(FLOAT, *denials(4))
+    one, two = Packer("p"), Packer("p")
+    assert one.pack(state) == two.pack(state) and one.links == two.links
+    (_, first, parent, item), *_ = one.links
+    assert parent is None and first == link_id(None, item)
+
+
+def test_folding_on_from_a_stored_state_packs_as_a_fresh_fold() -> None:
+    events = [FLOAT, *denials(3)]
+    packer = Packer("p")
+    stored = packer.pack(fold(*events))
+    more = ev("denied", id="late", actor="north")
+    resumed = apply(unpack_state("p", "floated", stored), body(more))
+    assert Packer("p").pack(resumed) == Packer("p").pack(fold(*events, more))
