@@ -42,6 +42,8 @@ def test_quotes_appear_in_the_seed_articles() -> None:
 
     seeds = norm(" ".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")))
     for path in corpus_files():
+        if path.name == "yemen-truce-2022.jsonl":  # not from the seeds: its quotes are checked in test_yemen.py
+            continue
         for raw in path.read_text(encoding="utf-8").splitlines():
             for source in json.loads(raw).get("sources", []):
                 quote = norm(source["quote"]).rstrip(".")
@@ -73,9 +75,9 @@ def test_ru_freeze_mid_january_is_uncertain_not_guessed(corpus: Tracker) -> None
     assert "united-states" not in a.state["stances"]
 
 
-def test_istanbul_accepted_in_principle_then_collapsed(corpus: Tracker) -> None:
+def test_istanbul_reached_in_principle_then_collapsed(corpus: Tracker) -> None:
     mid_april = by_proposal(corpus, on="2022-04-15")["istanbul-2022"]
-    assert mid_april.state["status"] == "accepted"
+    assert mid_april.state["status"] == "considering"  # a deal in principle, never an agreement in force
     assert "istanbul-2022.collapsed" in mid_april.uncertain
     assert by_proposal(corpus, on="2022-06-01")["istanbul-2022"].state["status"] == "collapsed"
 

@@ -15,6 +15,7 @@ from tracker.core.history import HistoryEntry, story
 from tracker.core.replay import Answer, Question, Record, answer_one, effective
 from tracker.core.validate import MAX_DIAGNOSE_BYTES, MAX_LINE_BYTES, Line, parse_line
 from tracker.errors import InputError, NotFoundError, TrackerError
+from tracker.store import clock
 from tracker.store.clock import instant
 from tracker.store.corpus import corpus_files
 from tracker.store.location import ENV_DB as ENV_DB
@@ -43,7 +44,8 @@ def question(on: str | None = None, known_by: str | None = None, as_recorded: st
         known_day = day(known_by) if known_by is not None else None
     except DateError as exc:
         raise InputError(str(exc), field="known_by") from None
-    return Question(on_day, known_day, instant(as_recorded) if as_recorded is not None else None)
+    today = clock.now()[:10]  # the day an agreement's status is judged on when no --on is given
+    return Question(on_day, known_day, instant(as_recorded) if as_recorded is not None else None, today)
 
 
 def read_lines(path: Path, *, on_bytes: Callable[[int], None] | None = None) -> Iterator[Line]:
@@ -190,7 +192,7 @@ class Tracker:
         asked = [(axis, cut) for axis, cut in cuts if cut is not None]
         if len(asked) <= 1:
             axis, cut = asked[0] if asked else ("as_recorded", END_OF_TIME)
-            return answers_at(self.store.conn, axis, cut, proposal)
+            return answers_at(self.store.conn, axis, cut, proposal, today=q.today)
         streams = [(proposal, self.store.stream(proposal))] if proposal is not None else self.store.streams()
         out = []
         for name, records in streams:
@@ -206,7 +208,7 @@ class Tracker:
     def history(self, proposal: str, *, as_recorded: str | None = None) -> list[HistoryEntry]:
         """A proposal's story: every (effective) event in valid-time order and what it changed."""
         q = question(as_recorded=as_recorded)
-        return story(proposal, self._records(proposal), q.as_recorded)
+        return story(proposal, self._records(proposal), q.as_recorded, q.today)
 
     def audit(
         self, proposal: str, *, on: str | None = None, known_by: str | None = None, as_recorded: str | None = None

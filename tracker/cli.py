@@ -141,7 +141,7 @@ def history(
     rows = []
     for e in entries:
         changes = "; ".join(f"{c['field']}: {c['before'] or '-'} -> {c['after']}" for c in e.changes) or "-"
-        rows.append((str(e.seq), e.occurred, e.reported or "-", e.kind, e.actor, changes, e.status or "-"))
+        rows.append((str(e.seq or "-"), e.occurred, e.reported or "-", e.kind, e.actor, changes, e.status or "-"))
     typer.echo(render.table(("seq", "occurred", "reported", "kind", "actor", "changes", "status"), rows))
     if version is not None:
         typer.echo(f"{proposal} is at version {version} (--expect-version {version} fails if anyone wrote first)")

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from tracker.core.dates import day
 from tracker.errors import TrackerError
-from tracker.store.clock import instant
+from tracker.store.clock import instant, now
 from tracker.store.faults import default_busy_timeout, read_timeout
 from tracker.store.location import ENV_DB, default_db_path
 from tracker.store.lookup import END_OF_TIME, PROJECTIONS_FORMAT, answers_at
@@ -114,7 +114,7 @@ def read(conn: sqlite3.Connection, opts: Mapping[str, Any], q: Question) -> str:
             raise Declined
     asked = [(axis, cut) for axis, cut in zip(Question._fields, q, strict=True) if cut is not None]
     axis, cut = asked[0] if asked else ("as_recorded", END_OF_TIME)  # one axis at most (see question)
-    answers = answers_at(conn, axis, cut, proposal)
+    answers = answers_at(conn, axis, cut, proposal, today=now()[:10])
     versions = None
     if opts.get("versions", True):
         sql = "SELECT proposal, max(version) FROM events GROUP BY proposal"

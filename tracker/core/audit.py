@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from tracker.core.events import Source
-from tracker.core.replay import Question, Record, classify, effective, replacement, retracted_ids, steps
-from tracker.core.rules import RULES
+from tracker.core.replay import Derived, Question, Record, classify, effective, replacement, retracted_ids, timeline
+from tracker.core.rules import RULES, status_at
 from tracker.core.state import since
 from tracker.core.value import Value
 
@@ -68,9 +68,10 @@ class Correction(Value):
 
 
 class Step(Value):
-    """One event applied during replay, and what it did."""
+    """One event applied during replay, and what it did (``kind`` ``derived``, no ``seq``: a transition
+    with no event, its ``id`` naming the term that caused it)."""
 
-    seq: int
+    seq: int | None
     id: str
     occurred: str
     reported: str | None
@@ -204,7 +205,13 @@ def audit(proposal: str, records: Iterable[Record], question: Question) -> Audit
     uncertain = sorted((r for r in live if classify(r, question) == 0), key=lambda r: r.order)
     out = []
     status = None
-    for rec, before, after, changes in steps(proposal, certain):
+    marks: tuple[str, ...] = ()
+    for item in timeline(proposal, certain, question.day):
+        if isinstance(item, Derived):
+            out.append(_derived_step(item))
+            status = item.after
+            continue
+        rec, before, after, changes, status = item
         event = rec.event
         warnings = _warnings(rec, since(after["warnings"], before["warnings"]), held, later.get(rec.id, []))
         fix = amended.get(rec.id)
@@ -225,11 +232,12 @@ def audit(proposal: str, records: Iterable[Record], question: Question) -> Audit
                 rule=RULES[event["type"]],
                 changes=tuple(changes),
                 warnings=tuple(warnings),
-                status=after["status"],
+                status=status,
                 original=ref(by_id[rec.id], amended_by=fix.seq) if fix is not None else None,
             )
         )
-        status = after["status"]
+        if question.day is not None:
+            marks = status_at(after, question.day)[1]
     return Audit(
         proposal=proposal,
         on=question.on,
@@ -237,6 +245,32 @@ def audit(proposal: str, records: Iterable[Record], question: Question) -> Audit
         as_recorded=question.as_recorded,
         steps=tuple(out),
         corrections=tuple(fixes),
-        uncertain=tuple(r.id for r in uncertain),
+        uncertain=tuple(r.id for r in uncertain) + marks,
         status=status,
+    )
+
+
+DERIVED_RULES = {
+    "effective": "in force from the first day of its terms' effective date (no event)",
+    "ends": "expired after its scheduled end (no event)",
+}
+
+
+def _derived_step(d: Derived) -> Step:
+    """A transition with no event, as a step of the replay."""
+    change = {"event": d.term, "kind": "derived", "actor": "-", "field": "status", "before": d.before, "after": d.after}
+    return Step(
+        seq=None,
+        id=d.term,
+        occurred=d.day,
+        reported=None,
+        recorded_at="",
+        kind="derived",
+        actor="-",
+        person=None,
+        sources=(),
+        rule=DERIVED_RULES[d.term.rsplit("#", 1)[1]],
+        changes=(change,),
+        warnings=(),
+        status=d.after,
     )

@@ -7,6 +7,7 @@ immutable facts about the record; corrections (``retracted``, ``amended``) are e
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -49,8 +50,8 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000), AfterV
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_no_nul)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s\x00]+$", max_length=2000)]
 
-Stance = Literal["proposed", "considering", "accepted", "rejected", "withdrawn"]
-NewStance = Literal["considering", "accepted", "rejected", "withdrawn"]
+NewStance = Literal["considering", "countered", "accepted", "signed", "rejected", "withdrawn"]
+DURATION = re.compile(r"P(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?")
 Channel = Literal["public", "back-channel", "intermediaries", "talks", "leak"]
 
 
@@ -102,7 +103,47 @@ class EventBase(Model):
         return self.id
 
 
-class Floated(EventBase):
+def _duration(text: str) -> str:
+    if not DURATION.fullmatch(text) or text in ("P", "PT") or text.endswith("T"):
+        raise ValueError(f"not an ISO 8601 duration such as P60D, P2M or PT72H: {text!r}")
+    return text
+
+
+Duration = Annotated[str, StringConstraints(max_length=40), AfterValidator(_duration)]
+EndRule = Literal["fixed", "open", "renewable", "while_talks"]
+Scope = Literal["participation", "implementation", "talks"]
+TerminationMode = Literal["renounced", "mutual", "by_mediator"]
+
+
+class Deadline(Model):
+    """Something due by a date under the terms (a withdrawal within 60 days): never an end."""
+
+    what: ShortText
+    due: EdtfDate
+
+
+class Terms(EventBase):
+    """The terms an event may carry: when obligations start, when they end, what is due, who must agree.
+
+    ``ends`` is the scheduled end (a day: the last day in force; a date-time: the instant);
+    ``duration`` counts from ``effective`` instead. No ``ends`` and no ``duration``: it never expires.
+    """
+
+    effective: EdtfDate | None = None
+    ends: EdtfDate | None = None
+    duration: Duration | None = None
+    end_rule: EndRule | None = None
+    deadlines: tuple[Deadline, ...] = ()
+    required_parties: tuple[Slug, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_end(self) -> Terms:
+        if self.ends is not None and self.duration is not None:
+            raise ValueError("give 'ends' or 'duration', not both")
+        return self
+
+
+class Floated(Terms):
     """A proposal is put forward by ``actor`` to ``addressees``."""
 
     type: Literal["floated"]
@@ -118,8 +159,8 @@ class Considering(EventBase):
     type: Literal["considering"]
 
 
-class Accepted(EventBase):
-    """A party accepts the proposal (in principle counts; say so in ``conditions``)."""
+class Accepted(Terms):
+    """A party accepts the proposal (an agreement once every required party has; say so in ``conditions``)."""
 
     type: Literal["accepted"]
     conditions: Text | None = None
@@ -152,15 +193,153 @@ class Withdrawn(EventBase):
 
 
 class Collapsed(EventBase):
-    """The talks ended without agreement, or the deal fell apart."""
+    """The talks ended without agreement, or the deal fell apart (fighting resumed without a formal act)."""
 
     type: Literal["collapsed"]
 
 
-WorldEvent = Annotated[
-    Floated | Considering | Accepted | Rejected | Denied | Reversed | Withdrawn | Collapsed,
-    Field(discriminator="type"),
-]
+class CounterProposed(Terms):
+    """A party answers with its own terms (``changes`` says what it changes)."""
+
+    type: Literal["counter_proposed"]
+    terms: Text | None = None
+    changes: Text | None = None
+
+
+class Signed(Terms):
+    """A party signs the agreement (counts as accepting it)."""
+
+    type: Literal["signed"]
+    terms: Text | None = None
+
+
+class TookEffect(Terms):
+    """The agreement took effect (at ``effective``, else on ``occurred``)."""
+
+    type: Literal["took_effect"]
+
+
+class Extended(EventBase):
+    """A party (or the mediator, for all of them) extends the agreement's end, or moves named deadlines."""
+
+    type: Literal["extended"]
+    new_end: EdtfDate | None = None
+    duration: Duration | None = None
+    deadlines: tuple[Deadline, ...] = ()
+    target: EventId | None = None
+
+    @model_validator(mode="after")
+    def _what(self) -> Extended:
+        if self.new_end is not None and self.duration is not None:
+            raise ValueError("give 'new_end' or 'duration', not both")
+        if self.new_end is None and self.duration is None and not self.deadlines:
+            raise ValueError("an extension needs 'new_end', 'duration' or 'deadlines'")
+        return self
+
+
+class Objected(EventBase):
+    """A party objects to one term or one extension (``target``: a term's name or an event id)."""
+
+    type: Literal["objected"]
+    target: ShortText
+
+
+class Suspended(EventBase):
+    """A party suspends its participation, the implementation, or the talks."""
+
+    type: Literal["suspended"]
+    scope: Scope
+    until: EdtfDate | None = None
+    conditions: Text | None = None
+
+
+class Resumed(EventBase):
+    """A party resumes what it suspended."""
+
+    type: Literal["resumed"]
+    scope: Scope
+
+
+class ViolationAlleged(EventBase):
+    """``actor`` accuses ``accused`` of violating the agreement (a ledger entry, never a status change)."""
+
+    type: Literal["violation_alleged"]
+    accused: tuple[Slug, ...] = Field(min_length=1)
+    incident: EdtfDate
+    location: ShortText | None = None
+
+
+class ViolationConfirmed(EventBase):
+    """A monitor confirms an allegation (``target``) or a violation of its own (``accused``, ``incident``)."""
+
+    type: Literal["violation_confirmed"]
+    target: EventId | None = None
+    accused: tuple[Slug, ...] = ()
+    incident: EdtfDate | None = None
+
+    @model_validator(mode="after")
+    def _what(self) -> ViolationConfirmed:
+        if self.target is None and not (self.accused and self.incident):
+            raise ValueError("a confirmation needs 'target' (an allegation) or 'accused' and 'incident'")
+        return self
+
+
+class Claimed(EventBase):
+    """A third party says ``about`` did or agreed something; it changes nothing until ``about`` acts."""
+
+    type: Literal["claimed"]
+    about: Slug
+    claim: Text
+
+
+class Terminated(EventBase):
+    """A party ends the agreement (renounces it), the parties end it together, or the mediator does."""
+
+    type: Literal["terminated"]
+    mode: TerminationMode = "renounced"
+    conditions_for_return: Text | None = None
+
+
+class Recommitted(Terms):
+    """A party recommits to an agreement that expired, was terminated or collapsed."""
+
+    type: Literal["recommitted"]
+    terms: Text | None = None
+
+
+class Superseded(EventBase):
+    """The agreement is replaced by another proposal (``by``)."""
+
+    type: Literal["superseded"]
+    by: Slug
+
+
+class Expired(EventBase):
+    """A report that the agreement expired (pins an end that was never encoded)."""
+
+    type: Literal["expired"]
+
+
+class TermsDisclosed(Terms):
+    """Terms published later than the agreement (``occurred``: the agreement; ``reported``: the text's release)."""
+
+    type: Literal["terms_disclosed"]
+    terms: Text | None = None
+
+
+class Endorsed(EventBase):
+    """A third party endorses the agreement (a UN resolution): a role, not a stance."""
+
+    type: Literal["endorsed"]
+
+
+WORLD = (
+    Floated | Considering | Accepted | Rejected | Denied | Reversed | Withdrawn | Collapsed
+    | CounterProposed | Signed | TookEffect | Extended | Objected | Suspended | Resumed
+    | ViolationAlleged | ViolationConfirmed | Claimed | Terminated | Recommitted | Superseded
+    | Expired | TermsDisclosed | Endorsed
+)  # fmt: skip
+WorldEvent = Annotated[WORLD, Field(discriminator="type")]
 
 
 class Retracted(EventBase):
@@ -180,10 +359,7 @@ class Amended(EventBase):
     replacement: WorldEvent
 
 
-Event = Annotated[
-    Floated | Considering | Accepted | Rejected | Denied | Reversed | Withdrawn | Collapsed | Retracted | Amended,
-    Field(discriminator="type"),
-]
+Event = Annotated[WORLD | Retracted | Amended, Field(discriminator="type")]
 Correction = Retracted | Amended
 KINDS: tuple[str, ...] = (
     "floated",
@@ -194,6 +370,22 @@ KINDS: tuple[str, ...] = (
     "reversed",
     "withdrawn",
     "collapsed",
+    "counter_proposed",
+    "signed",
+    "took_effect",
+    "extended",
+    "objected",
+    "suspended",
+    "resumed",
+    "violation_alleged",
+    "violation_confirmed",
+    "claimed",
+    "terminated",
+    "recommitted",
+    "superseded",
+    "expired",
+    "terms_disclosed",
+    "endorsed",
     "retracted",
     "amended",
 )

@@ -1,17 +1,21 @@
-"""A proposal's story: its events in valid-time order, each with what it changed."""
+"""A proposal's story: its events in valid-time order, each with what it changed, and the
+transitions that happened with no event (an agreement coming into force, expiring)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from tracker.core.replay import Record, effective, steps
+from tracker.core.replay import Derived, Record, effective, timeline
 from tracker.core.value import Value
 
 
 class HistoryEntry(Value):
-    """One event of a proposal's story, in valid-time order, with the status it left."""
+    """One event of a proposal's story, in valid-time order, with the status it left on its day.
 
-    seq: int
+    A transition with no event has no ``seq``; its ``kind`` is ``derived`` and its ``id`` names
+    the term that caused it (``<event>#effective`` or ``<event>#ends``)."""
+
+    seq: int | None
     id: str
     occurred: str
     reported: str | None
@@ -24,10 +28,35 @@ class HistoryEntry(Value):
     source: str | None
 
 
-def story(proposal: str, records: Iterable[Record], as_recorded: str | None = None) -> list[HistoryEntry]:
-    """Every effective event of one proposal (recorded by ``as_recorded``) in replay order, with its changes."""
+def derived_entry(d: Derived) -> HistoryEntry:
+    """A transition with no event as a row of the story."""
+    change = {"event": d.term, "kind": "derived", "actor": "-", "field": "status", "before": d.before, "after": d.after}
+    return HistoryEntry(
+        seq=None,
+        id=d.term,
+        occurred=d.day,
+        reported=None,
+        recorded_at="",
+        kind="derived",
+        actor="-",
+        person=None,
+        changes=(change,),
+        status=d.after,
+        source=None,
+    )
+
+
+def story(
+    proposal: str, records: Iterable[Record], as_recorded: str | None = None, day: str | None = None
+) -> list[HistoryEntry]:
+    """Every effective event of one proposal (recorded by ``as_recorded``) in replay order, with its
+    changes, and the transitions with no event up to ``day``."""
     out = []
-    for rec, _, after, changes in steps(proposal, effective(records, as_recorded)):
+    for item in timeline(proposal, effective(records, as_recorded), day):
+        if isinstance(item, Derived):
+            out.append(derived_entry(item))
+            continue
+        rec, _, after, changes, status = item
         e = rec.event
         src = e["sources"][0] if e.get("sources") else None
         out.append(
@@ -41,7 +70,7 @@ def story(proposal: str, records: Iterable[Record], as_recorded: str | None = No
                 actor=e["actor"],
                 person=e.get("person"),
                 changes=tuple(changes),
-                status=after["status"],
+                status=status,
                 source=f"{src['outlet']}: {src['title']}" if src else None,
             )
         )

@@ -26,7 +26,7 @@ from typing import Literal
 
 from tracker.core.dates import Bounds
 from tracker.core.replay import Record, effective, has_correction
-from tracker.core.rules import CORRECTIONS, apply
+from tracker.core.rules import CORRECTIONS, apply, breakpoints, status_at
 from tracker.core.state import State, empty
 
 Axis = Literal["on", "known_by", "as_recorded"]
@@ -143,7 +143,7 @@ def sweep_days(
     if first and since is not None and (first == len(points) or points[first] != since):
         # the cut falls between two points: the answer there is the one of the point before
         valid_to = points[first] if first < len(points) else None
-        _emit(out, Interval(proposal, axis, since, valid_to, fold.state["status"], ids, fold.state))
+        _emit_judged(out, Interval(proposal, axis, since, valid_to, fold.state["status"], ids, fold.state))
     for i in range(first, len(points)):
         point = points[i]
         changed = False
@@ -158,8 +158,24 @@ def sweep_days(
             ids = _ids(active)
         fold.add(done)
         valid_to = points[i + 1] if i + 1 < len(points) else None
-        _emit(out, Interval(proposal, axis, point, valid_to, fold.state["status"], ids, fold.state))
+        _emit_judged(out, Interval(proposal, axis, point, valid_to, fold.state["status"], ids, fold.state))
     return out
+
+
+def _emit_judged(out: list[Interval], piece: Interval) -> None:
+    """Emit a piece of a day axis; on the ``on`` axis, split where a transition with no event falls
+    (an agreement coming into force, expiring: ``rules.status_at``), each part with its status and
+    the terms still uncertain on its days."""
+    if piece.axis != "on":
+        _emit(out, piece)
+        return
+    end = piece.valid_to
+    cuts = [d for d in breakpoints(piece.state) if piece.valid_from < d and (end is None or d < end)]
+    edges = [piece.valid_from, *cuts, end]
+    for start, end in zip(edges, edges[1:], strict=False):
+        assert start is not None
+        status, marks = status_at(piece.state, start)
+        _emit(out, Interval(piece.proposal, "on", start, end, status, piece.uncertain + marks, piece.state))
 
 
 def _ids(active: dict[str, Record]) -> tuple[str, ...]:
@@ -273,12 +289,16 @@ def _fold_in(
     """
     if last is None or last.valid_to is not None or last.uncertain or last.valid_from > when.earliest:
         return None
+    if breakpoints(last.state):  # an agreement: its pieces also change with no event (recompute)
+        return None
     ours = last.axis in out
     tie = last.valid_from == when.earliest
     state = last.state
     if tie and not (ours and rec.order > orders[str(state["last_event"])]):
         return None
     folded = apply(state, rec.event)
+    if breakpoints(folded):
+        return None
     p, axis, after = last.proposal, last.axis, folded
     new = []
     if when.earliest != when.latest:

@@ -14,10 +14,11 @@ from collections.abc import Iterable
 
 from tracker.core.audit import EventRef, corrections, describe, ref
 from tracker.core.replay import Question, Record, classify, effective, steps
+from tracker.core.rules import status_at
 from tracker.core.state import State, empty, listed
 from tracker.core.value import Value
 
-SCALARS = ("status", "proposer", "channel", "terms", "closure")
+SCALARS = ("status", "proposer", "channel", "terms", "closure", "effective", "ends")
 LISTS = ("addressees", "mediators")
 
 
@@ -90,6 +91,12 @@ def provenance(proposal: str, records: Iterable[Record], question: Question) -> 
     certain = [r for r in live if classify(r, question) == 1]
     uncertain = sorted((r for r in live if classify(r, question) == 0), key=lambda r: r.order)
     state, setters = _origins(proposal, certain)
+    if question.day is not None and certain:
+        judged = status_at(state, question.day)[0]
+        if judged != state["status"]:  # a transition with no event: the term that caused it set it
+            term = state["terms_by"] or state["agreed_by"]
+            setters["status"] = [r for r in certain if r.id == term] or setters.get("status", [])
+            state = {**state, "status": judged}
     denials = listed(state["denials"])
     deniers = sorted({d["actor"] for d in denials})
     names = [*SCALARS, *LISTS, *(f"stance.{a}" for a in sorted(state["stances"])), "disputed"]

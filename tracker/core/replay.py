@@ -18,7 +18,7 @@ from itertools import groupby
 from typing import Any, NamedTuple
 
 from tracker.core.dates import Bounds, bounds
-from tracker.core.rules import CORRECTIONS, KIND_RANK, apply
+from tracker.core.rules import CORRECTIONS, KIND_RANK, apply, breakpoints, judged, status_at
 from tracker.core.state import State, Transition, as_json, empty
 
 Order = tuple[str, str, int, str]
@@ -73,6 +73,13 @@ class Question:
     on: str | None = None
     known_by: str | None = None
     as_recorded: str | None = None
+    today: str | None = None
+    """The day the question is asked (UTC): an agreement's status with no ``on`` is judged on it."""
+
+    @property
+    def day(self) -> str | None:
+        """The day the status is judged on: ``on``, else today."""
+        return self.on or self.today
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +179,8 @@ def answer_one(proposal: str, records: Iterable[Record], question: Question) -> 
     if split is None:
         return None
     certain, uncertain = split
-    return Answer(proposal, as_json(fold(proposal, certain)), tuple(r.id for r in uncertain))
+    state, marks = judged(as_json(fold(proposal, certain)), question.day, question.known_by)
+    return Answer(proposal, state, tuple(r.id for r in uncertain) + marks)
 
 
 def answer(records: Iterable[Record], question: Question) -> list[Answer]:
@@ -185,6 +193,61 @@ def answer(records: Iterable[Record], question: Question) -> list[Answer]:
         if result is not None:
             out.append(result)
     return out
+
+
+class Derived(NamedTuple):
+    """A transition with no event: on ``day`` the status went from ``before`` to ``after`` because of
+    ``term`` (``<event>#effective``: it came into force; ``<event>#ends``: its scheduled end passed)."""
+
+    day: str
+    before: str | None
+    after: str | None
+    term: str
+
+
+def derived(state: State, after: str, until: str | None) -> list[Derived]:
+    """The transitions with no event of a state on the days in (``after``, ``until``], in order."""
+    out: list[Derived] = []
+    if until is None:
+        return out
+    source = state["terms_by"] or state["agreed_by"]
+    start = state["start"] or ()
+    previous = status_at(state, after)[0]
+    for day in breakpoints(state):
+        if after < day <= until:
+            now = status_at(state, day)[0]
+            if now != previous:
+                out.append(Derived(day, previous, now, f"{source}#{'effective' if day in start else 'ends'}"))
+            previous = now
+    return out
+
+
+def timeline(
+    proposal: str, records: Iterable[Record], day: str | None
+) -> Iterator[tuple[Record, State, State, list[Transition], str | None] | Derived]:
+    """``steps`` with each event's status judged on its (latest) day, and between the events, up to
+    ``day`` (the day asked: ``on``, else today), the transitions with no event (``Derived``); one on
+    the day of the next event comes before it."""
+    ordered = sorted(records, key=lambda r: r.order)
+    for i, (rec, before, after, changes) in enumerate(steps(proposal, ordered)):
+        at = rec.occurred.latest if day is None else min(rec.occurred.latest, day)
+        yield rec, before, after, changes, status_at(after, at)[0] if day is not None else after["status"]
+        upto = ordered[i + 1].occurred.earliest if i + 1 < len(ordered) else None
+        if day is not None:
+            for d in derived(after, at, day if upto is None else min(upto, day)):
+                if d.day == upto and _settled(after, ordered[i + 1 :], d.day) != d.after:
+                    continue  # the events of that day undo it (an extension on the last day: no gap)
+                yield d
+
+
+def _settled(state: State, later: Sequence[Record], day: str) -> str | None:
+    """The status at the end of ``day`` once the later events certainly over by then are folded in."""
+    for rec in later:
+        if rec.occurred.earliest > day:
+            break
+        if rec.occurred.latest <= day:
+            state = apply(state, rec.event)
+    return status_at(state, day)[0]
 
 
 def steps(proposal: str, records: Iterable[Record]) -> Iterator[tuple[Record, State, State, list[Transition]]]:

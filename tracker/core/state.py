@@ -11,8 +11,14 @@ from __future__ import annotations
 
 from typing import Any, Literal, NamedTuple, TypedDict
 
-Status = Literal["floated", "considering", "accepted", "rejected", "withdrawn", "collapsed"]
-Stance = Literal["proposed", "considering", "accepted", "rejected", "withdrawn"]
+Status = Literal[
+    "floated", "considering", "countered", "rejected", "withdrawn", "collapsed",
+    "agreed", "in_force", "suspended", "expired", "terminated", "superseded",
+]  # fmt: skip
+Stance = Literal[
+    "proposed", "considering", "countered", "accepted", "signed", "rejected", "withdrawn",
+    "participating", "suspended", "terminated",
+]  # fmt: skip
 
 
 class StanceEntry(TypedDict):
@@ -120,6 +126,24 @@ class State(TypedDict):
     warnings: Chain | Stored | None
     version: int
     last_event: str | None
+    required: tuple[str, ...]
+    endorsers: tuple[str, ...]
+    agreed_by: str | None
+    agreed_on: str | None
+    effective: str | None
+    ends: str | None
+    duration: str | None
+    end_rule: str | None
+    terms_by: str | None
+    start: tuple[str, str] | None
+    expiry: tuple[str, str] | None
+    deadlines: tuple[dict[str, Any], ...]
+    extensions: dict[str, dict[str, Any]]
+    suspended: dict[str, dict[str, Any]]
+    talks: str | None
+    recommitted: tuple[str, ...]
+    superseded_by: str | None
+    ledger: Chain | Stored | None
 
 
 FIELDS: tuple[str, ...] = tuple(State.__annotations__)
@@ -145,6 +169,24 @@ def empty(proposal: str) -> State:
         "warnings": None,
         "version": 0,
         "last_event": None,
+        "required": (),
+        "endorsers": (),
+        "agreed_by": None,
+        "agreed_on": None,
+        "effective": None,
+        "ends": None,
+        "duration": None,
+        "end_rule": None,
+        "terms_by": None,
+        "start": None,
+        "expiry": None,
+        "deadlines": (),
+        "extensions": {},
+        "suspended": {},
+        "talks": None,
+        "recommitted": (),
+        "superseded_by": None,
+        "ledger": None,
     }
 
 
@@ -153,21 +195,18 @@ def closed(state: State) -> bool:
     return state["closure"] is not None
 
 
+CHAINS = ("denials", "warnings", "ledger")
+"""The fields that grow with the stream: persistent chains in the fold, lists in JSON."""
+TUPLES = ("addressees", "mediators", "required", "endorsers", "start", "expiry", "deadlines", "recommitted")
+"""The fields held as tuples in the fold (lists in JSON)."""
+
+
 def as_json(state: State) -> dict[str, Any]:
-    """The state as JSON data, the shape of ``status --json`` and the Python API (lists, not chains)."""
+    """The state as JSON data (lists, not chains or tuples), the shape the Python API returns."""
     out: dict[str, Any] = dict(state)
-    out["addressees"] = list(state["addressees"])
-    out["mediators"] = list(state["mediators"])
-    out["denials"] = listed(state["denials"])
-    out["warnings"] = listed(state["warnings"])
+    for name in TUPLES:
+        value = out[name]
+        out[name] = None if value is None else list(value)
+    for name in CHAINS:
+        out[name] = listed(out[name])
     return out
-
-
-def from_json(data: dict[str, Any]) -> State:
-    """A state from ``as_json``'s form."""
-    state: dict[str, Any] = dict(data)
-    state["addressees"] = tuple(data["addressees"])
-    state["mediators"] = tuple(data["mediators"])
-    state["denials"] = chained(data["denials"])
-    state["warnings"] = chained(data["warnings"])
-    return state  # type: ignore[return-value]

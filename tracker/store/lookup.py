@@ -12,6 +12,7 @@ import json
 import sqlite3
 
 from tracker.core.replay import Answer
+from tracker.core.rules import judged
 from tracker.store.packing import read_links, unpack
 
 END_OF_TIME = "~"
@@ -63,11 +64,21 @@ def pieces_at(
     ]
 
 
-def answers_at(conn: sqlite3.Connection, axis: str, cut: str, proposal: str | None = None) -> list[Answer]:
+def answers_at(
+    conn: sqlite3.Connection, axis: str, cut: str, proposal: str | None = None, *, today: str | None = None
+) -> list[Answer]:
     """``pieces_at`` decoded: each proposal's answer on ``axis`` holding at ``cut``, sorted by proposal.
 
-    The denials and warnings of every answer are read in one pass over ``links`` (one
-    proposal's rows when one is asked)."""
+    The lists of every answer are read in one pass over ``links`` (one proposal's rows when one
+    is asked). The status is judged on the day asked (``rules.judged``): the ``on`` cut-off,
+    else ``today``; an ``on`` piece already holds the transitions with no event (its status
+    and the terms left uncertain)."""
     pieces = pieces_at(conn, axis, cut, proposal)
     links = read_links(conn, None if proposal is None else [proposal])
-    return [Answer(name, unpack(name, status, state, links), ids) for name, status, ids, state in pieces]
+    day = cut if axis == "on" else today
+    known_by = cut if axis == "known_by" else None
+    out = []
+    for name, status, ids, packed in pieces:
+        state, marks = judged(unpack(name, status, packed, links), day, known_by)
+        out.append(Answer(name, state, ids if axis == "on" else ids + marks))
+    return out

@@ -1,12 +1,13 @@
 """The stored form of a state: its fixed-size part in a piece, its growing lists once, as links.
 
 A piece of the ``intervals`` projection (and a row of ``proposals``) stores only what does not
-grow with the stream: a compact JSON array of the scalar fields and the stances, in the
-order of ``FIXED``, with ``proposal`` and ``status`` left to their own columns. The two lists
-that grow with the stream, denials and warnings, are persistent linked lists in the fold
-(``state.Chain``): each element is stored once, as a row of ``links`` (proposal, id, parent,
-item), and a piece stores only the id and length of its list's last link. Successive pieces
-share their lists' links, so the bytes per event no longer grow with a stream's length.
+grow with the stream: a compact JSON array of the state's other fields in the order of
+``FIXED`` (stances as ``[stance, event, occurred]``), with ``proposal`` and ``status`` left to
+their own columns. The lists that grow with the stream (denials, warnings, the ledger of
+violations and claims) are persistent linked lists in the fold (``state.Chain``): each element
+is stored once, as a row of ``links`` (proposal, id, parent, item), and a piece stores only the
+id and length of its list's last link. Successive pieces share their lists' links, so the
+bytes per event no longer grow with a stream's length.
 
 A link's id is a 64-bit hash of its parent's id and its item's JSON, so the same list always
 gets the same ids: a refresh and a rebuild write the same pieces (a collision within one
@@ -23,14 +24,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from tracker.core.codec import compact
-from tracker.core.state import Chain, State, Stored
+from tracker.core.state import CHAINS, TUPLES, Chain, State, Stored
 
-FIXED = ("proposer", "addressees", "mediators", "channel", "terms", "floated_by", "closure", "closed_by",
-         "stances", "disputed", "version", "last_event")  # fmt: skip
-"""The fixed-size fields of a state, in the order of the packed array (then denials, warnings)."""
-DENIALS, WARNINGS = len(FIXED), len(FIXED) + 1
+FIXED = tuple(name for name in State.__annotations__ if name not in ("proposal", "status", *CHAINS))
+"""The fixed-size fields of a state, in the order of the packed array (then one head per chain)."""
+STANCES = FIXED.index("stances")
 LinkRow = tuple[str, int, int | None, str]
 """A row of ``links``: proposal, id, parent id (None: the first element), the element as JSON."""
+Links = dict[int, tuple[int | None, str]]
 
 
 def link_id(parent: int | None, item: str) -> int:
@@ -73,44 +74,37 @@ class Packer:
     def pack(self, state: State) -> str:
         """The stored text of a state (without ``proposal`` and ``status``)."""
         fixed: list[Any] = [state[name] for name in FIXED]  # type: ignore[literal-required]
-        fixed[8] = {actor: [e["stance"], e["event"], e["occurred"]] for actor, e in state["stances"].items()}
-        fixed += [self._head(state["denials"]), self._head(state["warnings"])]
+        fixed[STANCES] = {actor: [e["stance"], e["event"], e["occurred"]] for actor, e in state["stances"].items()}
+        fixed += [self._head(state[name]) for name in CHAINS]  # type: ignore[literal-required]
         return compact(fixed)
 
 
-def heads(text: str) -> list[tuple[int, int]]:
-    """The (id, length) of the lists a packed state refers to."""
-    packed = json.loads(text)
-    return [(h[0], h[1]) for h in (packed[DENIALS], packed[WARNINGS]) if h is not None]
-
-
-def unpack(proposal: str, status: str | None, text: str, links: dict[int, tuple[int | None, str]]) -> dict[str, Any]:
-    """A packed state in its JSON form (``state.as_json``), its lists read from ``links`` (id -> parent, item)."""
+def _fields(proposal: str, status: str | None, text: str) -> tuple[dict[str, Any], list[Any]]:
     packed = json.loads(text)
     out: dict[str, Any] = {"proposal": proposal, "status": status}
-    for name, value in zip(FIXED, packed, strict=False):
-        out[name] = value
-    out["stances"] = {actor: {"stance": s, "event": e, "occurred": o} for actor, (s, e, o) in packed[8].items()}
-    denials, warnings = (_items(packed[i], links) for i in (DENIALS, WARNINGS))
-    ordered = {name: out[name] for name in ("proposal", "status", *FIXED[:8], "stances")}
-    ordered |= {"denials": denials, "disputed": out["disputed"], "warnings": warnings}
-    ordered |= {"version": out["version"], "last_event": out["last_event"]}
-    return ordered
+    out.update(zip(FIXED, packed, strict=False))
+    out["stances"] = {a: {"stance": s, "event": e, "occurred": o} for a, (s, e, o) in packed[STANCES].items()}
+    return out, packed[len(FIXED) :]
+
+
+def unpack(proposal: str, status: str | None, text: str, links: Links) -> dict[str, Any]:
+    """A packed state in its JSON form (``state.as_json``), its lists read from ``links`` (id -> parent, item)."""
+    out, heads = _fields(proposal, status, text)
+    out.update((name, _items(head, links)) for name, head in zip(CHAINS, heads, strict=True))
+    return {name: out[name] for name in State.__annotations__}
 
 
 def unpack_state(proposal: str, status: str | None, text: str) -> State:
     """A packed state as a ``State`` whose lists are ``Stored`` stand-ins (for folding on from it)."""
-    packed = json.loads(text)
-    out: dict[str, Any] = {"proposal": proposal, "status": status}
-    for name, value in zip(FIXED, packed, strict=False):
-        out[name] = value
-    out["addressees"], out["mediators"] = tuple(out["addressees"]), tuple(out["mediators"])
-    out["stances"] = {actor: {"stance": s, "event": e, "occurred": o} for actor, (s, e, o) in packed[8].items()}
-    out["denials"], out["warnings"] = (Stored(*h) if h else None for h in (packed[DENIALS], packed[WARNINGS]))
+    out, heads = _fields(proposal, status, text)
+    for name in TUPLES:
+        if out[name] is not None:
+            out[name] = tuple(out[name])
+    out.update((name, Stored(*head) if head else None) for name, head in zip(CHAINS, heads, strict=True))
     return {name: out[name] for name in State.__annotations__}  # type: ignore[return-value]
 
 
-def _items(head: list[int] | None, links: dict[int, tuple[int | None, str]]) -> list[Any]:
+def _items(head: list[int] | None, links: Links) -> list[Any]:
     out = []
     at = head[0] if head else None
     while at is not None:
@@ -121,12 +115,11 @@ def _items(head: list[int] | None, links: dict[int, tuple[int | None, str]]) -> 
     return out
 
 
-def read_links(conn: sqlite3.Connection, proposals: Iterable[str] | None = None) -> dict[int, tuple[int | None, str]]:
+def read_links(conn: sqlite3.Connection, proposals: Iterable[str] | None = None) -> Links:
     """The links of these proposals (all when None), id -> (parent, item)."""
     if proposals is None:
-        rows = conn.execute("SELECT id, parent, item FROM links")
-        return {i: (p, item) for i, p, item in rows}
-    out: dict[int, tuple[int | None, str]] = {}
+        return {i: (p, item) for i, p, item in conn.execute("SELECT id, parent, item FROM links")}
+    out: Links = {}
     for proposal in proposals:
         for i, p, item in conn.execute("SELECT id, parent, item FROM links WHERE proposal = ?", (proposal,)):
             out[i] = (p, item)

@@ -71,12 +71,16 @@ def _sources(step: Step | EventRef) -> list[str]:
 
 def audit_text(a: Audit) -> str:
     """The replay log of one proposal, for reading."""
-    lines = [f"Replay of {a.proposal}: {len(a.steps)} event(s) applied, final status {a.status or '-'}"]
+    events = sum(st.seq is not None for st in a.steps)
+    lines = [f"Replay of {a.proposal}: {events} event(s) applied, final status {a.status or '-'}"]
     for st in a.steps:
-        lines.append(
-            f"\n#{st.seq} {st.kind} by {_who(st.actor, st.person)}  occurred {st.occurred}  "
-            f"reported {st.reported or '-'}  recorded {st.recorded_at}  [{st.id}]"
-        )
+        if st.seq is None:
+            lines.append(f"\n(no event) on {st.occurred}  [{st.id}]")
+        else:
+            lines.append(
+                f"\n#{st.seq} {st.kind} by {_who(st.actor, st.person)}  occurred {st.occurred}  "
+                f"reported {st.reported or '-'}  recorded {st.recorded_at}  [{st.id}]"
+            )
         lines += [f"  source: {s}" for s in _sources(st)]
         lines.append(f"  rule:   {st.rule}")
         lines += [f"  change: {c['field']}: {c['before'] or '-'} -> {c['after'] or '-'}" for c in st.changes]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from typing import Any, Protocol
 
 from tracker.core.replay import Answer
@@ -41,7 +42,45 @@ def answer_dict(a: Answer) -> dict[str, Any]:
         "version": s["version"],
         "last_event": s["last_event"],
         "warnings": s["warnings"],
+        "effective": (s["effective"] or s["agreed_on"]) if s["agreed_by"] else s["effective"],
+        "scheduled_end": s["ends"],
+        "deadlines": s["deadlines"],
+        "suspended_by": {actor: v["since"] for actor, v in sorted(s["suspended"].items())},
+        "talks": s["talks"],
+        "violations": s["violations"],
+        "claims": s["claims"],
+        "projected": s["projected"],
     }
+
+
+def _days(a: str, b: str) -> int:
+    return (date.fromisoformat(b) - date.fromisoformat(a)).days
+
+
+def phrase(s: Mapping[str, Any]) -> str:
+    """An agreement's status in words, on the day it was judged: "in force until 2022-06-02 (day 3 of 61)",
+    "expired on 2022-10-02", "suspended by north since 2022-05-10"; other statuses as they are."""
+    status, day, start, expiry = s["status"], s.get("judged_on"), s.get("start"), s.get("expiry")
+    if status is None:
+        return "(uncertain)"
+    projected = " (projected)" if s.get("projected") else ""
+    if status == "in_force":
+        if expiry is None:
+            return f"in force since {start[0] if start and start[0] == start[1] else s['effective'] or s['agreed_on']}"
+        last = s["ends"] or expiry[0]
+        text = f"in force until {last[:10] if 'T' in last[:11] else last}"
+        if day and start and start[0] == start[1] and expiry[0] == expiry[1] and day < "9999":
+            text += f" (day {_days(start[0], day) + 1} of {_days(start[0], expiry[0])})"
+        return text + projected
+    if status == "expired" and expiry is not None:
+        when = expiry[0] if expiry[0] == expiry[1] else f"between {expiry[0]} and {expiry[1]}"
+        return f"expired on {when}" + projected
+    if status == "suspended" and s.get("suspended"):
+        who = sorted(s["suspended"].items())
+        return "suspended by " + ", ".join(f"{actor} since {v['since']}" for actor, v in who) + projected
+    if status == "agreed" and start is not None:
+        return f"agreed, in force from {start[0] if start[0] == start[1] else start[0] + '/' + start[1]}" + projected
+    return str(status) + projected
 
 
 def to_json(obj: Any) -> str:
@@ -78,7 +117,7 @@ def status_text(answers: Sequence[Answer], q: QuestionView, versions: Mapping[st
         stances = " ".join(f"{actor}={e['stance']}" for actor, e in sorted(s["stances"].items())) or "-"
         count = len(s["denials"])
         disputed = f"yes ({count} denial{'s' if count != 1 else ''})" if s["disputed"] else "no"
-        row = (a.proposal, s["status"] or "(uncertain)", stances, disputed, ", ".join(a.uncertain) or "-")
+        row = (a.proposal, phrase(s), stances, disputed, ", ".join(a.uncertain) or "-")
         rows.append(row if versions is None else (*row, str(versions.get(a.proposal, 0))))
     headers = ("proposal", "status", "stances", "disputed", "may also count")
     out = describe(q) + "\n" + table(headers if versions is None else (*headers, "version"), rows)

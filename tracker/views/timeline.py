@@ -20,18 +20,31 @@ from tracker.core.value import Value
 STATUS_COLOURS = {
     "floated": "#9ca3af",
     "considering": "#f59e0b",
-    "accepted": "#16a34a",
+    "countered": "#fb923c",
     "rejected": "#dc2626",
     "withdrawn": "#7c3aed",
     "collapsed": "#44403c",
+    # the agreement phase: blues and greens while it holds, never green once it lapsed
+    "agreed": "#60a5fa",
+    "in_force": "#16a34a",
+    "suspended": "#eab308",
+    "expired": "#78716c",
+    "terminated": "#991b1b",
+    "superseded": "#0e7490",
 }
 STATUS_LETTERS = {
     "floated": "F",
     "considering": "C",
-    "accepted": "A",
+    "countered": "K",
     "rejected": "R",
     "withdrawn": "W",
     "collapsed": "X",
+    "agreed": "G",
+    "in_force": "I",
+    "suspended": "S",
+    "expired": "E",
+    "terminated": "T",
+    "superseded": "P",
 }
 KIND_LETTERS = {
     "floated": "F",
@@ -42,6 +55,22 @@ KIND_LETTERS = {
     "reversed": "V",
     "withdrawn": "W",
     "collapsed": "X",
+    "counter_proposed": "K",
+    "signed": "S",
+    "took_effect": "I",
+    "extended": "+",
+    "objected": "O",
+    "suspended": "s",
+    "resumed": "r",
+    "violation_alleged": "!",
+    "violation_confirmed": "#",
+    "claimed": "?",
+    "terminated": "T",
+    "recommitted": "M",
+    "superseded": "P",
+    "expired": "E",
+    "terms_disclosed": "d",
+    "endorsed": "e",
 }
 LABEL_W, PLOT_W, LANE_H, TOP, PAD = 200, 880, 48, 56, 16
 
