@@ -61,6 +61,14 @@ def test_status_human_and_json(story: Path, db_path: Path) -> None:
             "version": 1,
             "last_event": "f",
             "warnings": [],
+            "effective": None,
+            "scheduled_end": None,
+            "deadlines": [],
+            "suspended_by": {},
+            "talks": None,
+            "violations": [],
+            "claims": [],
+            "projected": False,
             "stream_version": 2,
         }
     ]
@@ -141,7 +149,7 @@ def test_as_recorded_through_cli(db_path: Path) -> None:
     code, out, _ = run(db_path, "status", "--as-recorded", "2024-03-01T12:00:00Z", "--json")
     assert json.loads(out)[0]["status"] == "floated"
     code, out, _ = run(db_path, "status", "--as-recorded", "2024-03-02", "--json")
-    assert json.loads(out)[0]["status"] == "accepted"
+    assert json.loads(out)[0]["status"] == "in_force"  # agreed, with no effective date: in force from then
 
 
 def test_env_var_selects_database(story: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

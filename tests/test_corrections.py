@@ -80,7 +80,7 @@ def test_as_recorded_reproduces_the_answer_before_a_correction_exactly(tracker: 
     assert tracker.status("p", on="2024-01-10", as_recorded="2024-03-01T09:00:00Z") == old
     assert tracker.status("p", on="2024-01-10", as_recorded="2024-03-01") == old
     amended = tracker.status("p", on="2024-01-10", as_recorded="2024-03-02")
-    assert amended[0].state["status"] == "floated" and old[0].state["status"] == "accepted"
+    assert amended[0].state["status"] == "floated" and old[0].state["status"] == "in_force"
     assert tracker.status("p", on="2024-01-10", as_recorded="2024-03-03") == old
     (now,) = tracker.status("p", on="2024-01-10")
     assert now.state["status"] == "floated" and "b" not in now.state["stances"]

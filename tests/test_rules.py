@@ -38,7 +38,7 @@ FLOAT = ev("floated", id="f", actor="russia", addressees=["ukraine", "united-sta
         (
             "accepted",
             [FLOAT, ev("accepted", actor="ukraine"), ev("accepted", actor="united-states")],
-            "accepted",
+            "agreed",
             {"ukraine": "accepted", "united-states": "accepted"},
         ),
         (
@@ -121,8 +121,8 @@ def test_denials_accumulate_and_disputed_changes_once() -> None:
 
 def test_no_addressees_every_other_party_counts() -> None:
     state = fold(ev("floated", actor="russia"), ev("accepted", actor="ukraine"))
-    assert state["status"] == "accepted"
-    assert derive_status(state) == "accepted"
+    assert state["status"] == "agreed" and state["agreed_by"] is not None
+    assert derive_status(state) == "agreed"
 
 
 def test_a_float_accumulates_addressees_and_mediators_and_keeps_terms() -> None:

@@ -77,9 +77,9 @@ def test_the_story_through_the_cli(tmp_path: Path) -> None:
     assert "truce     floated" in run("status", "truce", "--on", "2024-01-10")
     with freeze_time(T2):
         run("append", json.dumps(FIX))
-    assert status() == "accepted"
+    assert status() == "in_force"  # agreed by every party, no effective date: in force from the day agreed
     assert status("--as-recorded", "2024-03-01") == "floated"  # the old answer, reproduced
-    assert status("--as-recorded", "2024-03-08T09:00:00Z") == "accepted"  # the corrected one
+    assert status("--as-recorded", "2024-03-08T09:00:00Z") == "in_force"  # the corrected one
     audit = run("audit", "truce")
     assert "AMENDED: originally accepted by south, occurred 2024-01-15" in audit
     assert "#3 amended of truce.south-accepts by south, recorded 2024-03-08T09:00:00.000000Z (applied)" in audit
@@ -105,7 +105,7 @@ def test_the_story_through_the_python_api(tmp_path: Path) -> None:
         assert before[0].state["status"] == "floated"
         with freeze_time(T2):
             t.append([FIX])
-        assert t.status("truce", on="2024-01-10")[0].state["status"] == "accepted"
+        assert t.status("truce", on="2024-01-10")[0].state["status"] == "in_force"
         assert t.status("truce", on="2024-01-10", as_recorded="2024-03-01") == before
         assert t.why("truce", on="2024-01-10").origins()["status"] == ("truce.south-accepts",)
         (change,) = [
@@ -115,7 +115,7 @@ def test_the_story_through_the_python_api(tmp_path: Path) -> None:
             .changes
             if c.field == "status"
         ]
-        assert (change.before, change.after, change.by) == ("floated", "accepted", ("truce.south-accepts.fix",))
+        assert (change.before, change.after, change.by) == ("floated", "in_force", ("truce.south-accepts.fix",))
         head = t.head()
         assert t.verify(head).ok
     tamper(path)
