@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -450,12 +449,23 @@ class Store:
             rows = self.conn.execute(f"SELECT id, type, proposal FROM events WHERE id IN ({marks})", chunk)
             for eid, kind, proposal in rows:
                 known.kinds[eid] = (kind, proposal)
-            rows = self.conn.execute(
-                f"SELECT body FROM events WHERE type = 'retracted' AND json_extract(body, '$.target') IN ({marks})",
-                chunk,
-            )
-            for (body,) in rows:
-                known.retracted.add(str(json.loads(body)["target"]))
+        # The retractions of the targets, the retractions of those, and so on: whether a target
+        # is retracted depends on whether its retraction was retracted (``validate._cancelled``).
+        frontier = sorted(set(targets))
+        while frontier:
+            found = []
+            for chunk in _chunks(frontier):
+                marks = ",".join("?" * len(chunk))
+                rows = self.conn.execute(
+                    "SELECT id, json_extract(body, '$.target') FROM events "
+                    f"WHERE type = 'retracted' AND json_extract(body, '$.target') IN ({marks})",
+                    chunk,
+                )
+                for rid, target in rows:
+                    if rid not in known.retracts:
+                        known.retracts[rid] = str(target)
+                        found.append(rid)
+            frontier = sorted(found)
         proposals = sorted({ln.event.proposal for ln in batch})
         for chunk in _chunks(proposals):
             marks = ",".join("?" * len(chunk))
