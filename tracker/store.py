@@ -8,6 +8,7 @@ Every row carries ``prev_hash`` and ``hash``, a SHA-256 chain over its canonical
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -139,10 +140,15 @@ class Store:
         if self.path.is_dir():
             raise StoreError(f"{self.path} is a directory, not a tracker database")
         conn: sqlite3.Connection | None = None
+        self.read_only = False
         try:
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=read_timeout(self.busy_timeout))
+            try:
+                conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                conn = self._read_only_connection(exc)
             self._conn = conn
-            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             self._plain_cache: dict[str, list[Plain]] | None = None
             self._new_cache: dict[tuple[str, int], list[Plain]] = {}  # new_records, within one refresh
             self.refresh_after_seq: int | None = None
@@ -153,6 +159,29 @@ class Store:
             if isinstance(exc, TrackerError):
                 raise
             raise store_error(exc, self.path, "open") from None
+
+    def _read_only_connection(self, exc: sqlite3.OperationalError) -> sqlite3.Connection:
+        """A read-only connection to an existing file that cannot be opened for writing (its folder is
+        read-only, so SQLite cannot make the WAL's shared-memory file); ``exc`` is re-raised otherwise.
+
+        ``mode=ro`` first; if even that needs the shared-memory file, ``immutable=1``, which is
+        safe here because no process can write to a WAL database in a folder it cannot write to.
+        """
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+        if not self.path.is_file() or code not in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY):
+            raise exc
+        for mode in ("mode=ro", "immutable=1"):
+            uri = f"{self.path.resolve().as_uri()}?{mode}"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=read_timeout(self.busy_timeout))
+            try:
+                conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:
+                conn.close()
+                continue
+            self.read_only = True
+            return conn
+        raise exc
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -181,14 +210,18 @@ class Store:
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if tables and "meta" not in tables:
             raise StoreError(f"{self.path} is an SQLite database but not a tracker database")
+        if self.read_only and "meta" not in tables:
+            raise StoreError(f"{self.path} is not a tracker database, and its folder is read-only")
         if "meta" in tables:
             app = self.conn.execute("SELECT value FROM meta WHERE key = 'app'").fetchone()
             if app is None or app[0] != APP_ID:
                 raise StoreError(f"{self.path} is an SQLite database but not a tracker database")
+            self._check_format()
             self._build_missing_projections(tables)
             self._refresh_projection_format()
-            self._create_projections()
-            self._create_views()
+            if not self.read_only:  # every object exists already: a read-only file is read as it is
+                self._create_projections()
+                self._create_views()
             return
         self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # only a new, empty file takes it
         if self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
@@ -205,19 +238,23 @@ class Store:
         self._create_projections()
         self._create_views()
 
+    def _check_format(self) -> None:
+        """Refuse a file written in a newer format (its ``meta`` 'schema' marker) before reading or writing it."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        marker = None if row is None else str(row[0])
+        if marker is None or not (marker.isascii() and marker.isdigit()):
+            raise StoreError(
+                f"{self.path} carries no readable format marker ({marker!r}); this tracker reads format "
+                f"{SCHEMA_VERSION} and older"
+            )
+        if int(marker) > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} is in format {int(marker)}, newer than this tracker's format {SCHEMA_VERSION}: "
+                "upgrade tracker to read it (nothing was read or written)"
+            )
+
     def _create_projections(self) -> None:
-        from tracker.projections import PROJECTIONS
-
-        # Small partial indexes for the append-time rules (floated? already retracted?): without
-        # them each chunk of a large import scanned the whole table.
-        self.conn.execute("CREATE INDEX IF NOT EXISTS events_floated ON events (proposal) WHERE type = 'floated'")
-        self.conn.execute(
-            "CREATE INDEX IF NOT EXISTS events_retracted ON events (json_extract(body, '$.target')) "
-            "WHERE type = 'retracted'"
-        )
-
-        for projection in PROJECTIONS:
-            projection.create(self.conn)
+        _create_projections(self.conn)
 
     def _build_missing_projections(self, tables: set[str]) -> None:
         """On a file made before a projection existed, create and fill its tables in one transaction."""
@@ -254,6 +291,45 @@ class Store:
     def _create_views(self) -> None:
         for statement in VIEWS:
             self.conn.execute(statement)
+
+    def schema_differences(self) -> list[str]:
+        """How the file's tables, indexes, triggers and views differ from those this code creates.
+
+        A dropped append-only trigger, a foreign trigger (one with ``RAISE(IGNORE)`` makes inserts
+        vanish), a forged view: each is one line. The expected objects are made by the same code,
+        in an in-memory database, and compared by type, name, table and SQL text.
+        """
+        expected = _objects(_expected_schema())
+        found = _objects(self.conn)
+        out = []
+        for key in sorted(expected.keys() | found.keys()):
+            kind, name = key
+            if key not in found:
+                out.append(f"{kind} {name} is missing" + (_WHY.get(name, "")))
+            elif key not in expected:
+                out.append(f"{kind} {name} is not one tracker creates (on table {found[key][0]}): {found[key][1]}")
+            elif found[key] != expected[key]:
+                out.append(f"{kind} {name} differs from the one tracker creates: {found[key][1]}")
+        return out
+
+    def index_differences(self) -> tuple[list[str], bool]:
+        """The full-text indexes checked against their tables (FTS5 'integrity-check'), and whether
+        they could be checked at all (not on a read-only file: the check is written as an INSERT).
+
+        Run outside ``verify``'s read snapshot, which is query-only: an index agrees with its
+        table in every committed state, so this needs no snapshot of its own.
+        """
+        names = [r[0] for r in self.conn.execute(_FTS_TABLES)]
+        out = []
+        for name in names:
+            try:
+                sql = f"INSERT INTO [{name}] ([{name}], rank) VALUES ('integrity-check', 1)"
+                retry_busy(functools.partial(self.conn.execute, sql), self.busy_timeout)
+            except sqlite3.DatabaseError as exc:
+                if "readonly" in str(exc):
+                    return [], False
+                out.append(f"{name}: the full-text index disagrees with its table ({exc})")
+        return out, True
 
     def rebuild(self) -> None:
         """Recreate every projection from the log, in one transaction."""
@@ -615,7 +691,17 @@ class Store:
             self.conn.executemany(f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({marks})", rows)
         except sqlite3.IntegrityError as exc:
             raise ConflictError(f"the log changed under this batch: {exc}") from None
+        self._check_kept(seq, prev)
         return len(chunk) - len(todo)
+
+    def _check_kept(self, seq: int, digest: str) -> None:
+        """Refuse the batch unless the log now ends at the row just written (a trigger the code did
+        not create can make SQLite drop rows silently: ``RAISE(IGNORE)``)."""
+        if self.head() != (seq, digest):
+            raise StoreError(
+                f"{self.path} did not keep the rows written (the log should end at seq {seq}): a trigger "
+                "tracker did not create may be dropping them; nothing was written (run tracker verify)"
+            )
 
     # -- restoring (issue 3) -----------------------------------------------------------------
 
@@ -664,6 +750,48 @@ class Store:
                 ids.append(event.event_id)
         marks = ",".join("?" * len(COLUMNS))
         self.conn.executemany(f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({marks})", rows)
+        if chunk:
+            self._check_kept(chunk[-1].seq, chunk[-1].hash)
+
+
+INDEXES = (
+    # Small partial indexes for the append-time rules (floated? already retracted?): without
+    # them each chunk of a large import scanned the whole table.
+    "CREATE INDEX IF NOT EXISTS events_floated ON events (proposal) WHERE type = 'floated'",
+    "CREATE INDEX IF NOT EXISTS events_retracted ON events (json_extract(body, '$.target')) WHERE type = 'retracted'",
+)
+_WHY = {
+    "events_no_update": " (the log is no longer append-only: UPDATE is allowed)",
+    "events_no_delete": " (the log is no longer append-only: DELETE is allowed)",
+}
+_FTS_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'"
+
+
+def _create_projections(conn: sqlite3.Connection) -> None:
+    """The append-time indexes and every projection's tables, indexes and triggers (if not there)."""
+    from tracker.projections import PROJECTIONS
+
+    for statement in INDEXES:
+        conn.execute(statement)
+    for projection in PROJECTIONS:
+        projection.create(conn)
+
+
+@lru_cache(maxsize=1)
+def _expected_schema() -> sqlite3.Connection:
+    """An empty in-memory database with every object the code creates (``Store.schema_differences``)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    conn.executescript(SCHEMA)
+    _create_projections(conn)
+    for statement in VIEWS:
+        conn.execute(statement)
+    return conn
+
+
+def _objects(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, str]]:
+    """(type, name) -> (table, SQL with whitespace runs made one space) of every schema object."""
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE substr(name, 1, 7) != 'sqlite_'")
+    return {(kind, name): (table, " ".join((sql or "").split())) for kind, name, table, sql in rows}
 
 
 @lru_cache(maxsize=4096)
