@@ -44,7 +44,12 @@ AsRecordedOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 ExpectOption = Annotated[
     int | None,
-    typer.Option("--expect-version", help="Refuse unless the proposal still has exactly N events (optimistic lock)."),
+    typer.Option(
+        "--expect-version",
+        min=0,
+        max=2**62,
+        help="Refuse unless the proposal still has exactly N events (optimistic lock).",
+    ),
 ]
 VersionsOption = Annotated[
     bool,
@@ -57,15 +62,52 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+def _check_arguments(kwargs: dict[str, Any]) -> None:
+    """Refuse, before anything is opened, what no command can use: text that is not UTF-8 (Python
+    hands such argument bytes over as lone surrogates), a malformed ``--as-recorded``, and more
+    workers than cores (``TRACKER_WORKERS``)."""
+    for name, value in kwargs.items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str | Path) and not _is_utf8(str(text)):
+                raise TrackerError(f"{_option(name)} is not valid UTF-8: {str(text)!r}", field=name)
+    if kwargs.get("as_recorded") is not None:
+        from tracker.arguments import check_as_recorded
+
+        check_as_recorded(kwargs["as_recorded"])
+    from tracker.arguments import check_workers
+
+    check_workers(os.environ.get("TRACKER_WORKERS"))
+
+
+def _option(name: str) -> str:
+    return {"proposal": "the proposal", "proposals": "a proposal", "event": "the event", "text": "the text"}.get(
+        name, "--" + name.replace("_", "-")
+    )
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def handled(func: F) -> F:
-    """Turn TrackerError (and a few OS errors) into one stderr line and exit code 1."""
+    """Turn TrackerError (and a few OS and SQLite errors) into one stderr line and exit code 1."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import sqlite3
+
         try:
+            _check_arguments(kwargs)
             return func(*args, **kwargs)
         except TrackerError as exc:
             _fail(str(exc))
+        except sqlite3.Error as exc:  # a damaged page or value met while reading, after the file opened
+            db = kwargs.get("db") or os.environ.get("TRACKER_DB") or "the database"
+            _fail(f"cannot read {db}: {exc} (the file may be damaged; run tracker verify); nothing was written")
         except BrokenPipeError:
             # The reader went away (``tracker log | head``): stop quietly, as Unix tools do.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -79,7 +121,14 @@ def handled(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _open(db: Path | None) -> Tracker:
+def _open(db: Path | None, *, create: bool = False) -> Tracker:
+    """The tracker at ``--db`` (or ``$TRACKER_DB``, or the default). A command that only reads
+    (``create`` False) never creates a database at a path it was given: a mistyped path is an error."""
+    named = db if db is not None else (Path(os.environ["TRACKER_DB"]) if os.environ.get("TRACKER_DB") else None)
+    if not create and named is not None and named.parent.is_dir() and not named.exists():
+        raise TrackerError(
+            f"no database at {named} (check --db or TRACKER_DB; append or import creates one)", field="db"
+        )
     return Tracker(db)
 
 
@@ -187,16 +236,21 @@ def append(
 
     Example: tracker append '{"type": "considering", "proposal": "us-ua-30day-2025", ...}'
     """
+    from tracker.arguments import stdin_lines
     from tracker.validate import parse_line
 
-    text = sys.stdin.read() if event in (None, "-") else event
-    lines = [ln for ln in text.splitlines() if ln.strip()] if event in (None, "-") else [text]
+    if event in (None, "-"):
+        # Bytes, split on "\n" only, as ``import`` reads a file: a U+2028 inside a JSON string is
+        # text, and bytes that are not UTF-8 are named by parse_line, not raised by the decoder.
+        lines: list[tuple[int, str | bytes]] = [*stdin_lines(sys.stdin.buffer)]
+    else:
+        lines = [(1, event)]
     if not lines:
         raise TrackerError("no event given (pass JSON as an argument or on stdin)")
-    with _open(db) as t:
+    with _open(db, create=True) as t:
         batch = (
             parse_line(raw, n if len(lines) > 1 else None, "<stdin>" if event in (None, "-") else None)
-            for n, raw in enumerate(lines, start=1)
+            for n, raw in lines
         )
         result = t.store.append(batch, expect_version=expect_version)
     _report(result.added, result.skipped, result.head_seq, result.ids)
@@ -225,7 +279,7 @@ def import_(
     from tracker.progress import bar_for
 
     bar = bar_for(sys.stderr)
-    with _open(db) as t:
+    with _open(db, create=True) as t:
         try:
             result = t.import_file(file, expect_version=expect_version, progress=bar)
         finally:
@@ -395,7 +449,7 @@ def timeline(
 @handled
 def search(
     text: Annotated[str, typer.Argument(help="Words to find (all of them) in notes and sources.")],
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many results.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000, help="At most this many results.")] = 20,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -404,7 +458,9 @@ def search(
     Example: tracker search "ceasefire Sullivan"
     """
     from tracker import render
+    from tracker.arguments import check_search
 
+    check_search(text)
     with _open(db) as t:
         hits = t.search(text, limit=limit)
     if json:
