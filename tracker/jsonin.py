@@ -78,11 +78,19 @@ def _utf8(text: str | bytes) -> bytes:
         raise JsonError(f"not valid UTF-8 (a lone surrogate at column {exc.start + 1})") from None
 
 
+def too_deep(text: str | bytes) -> bool:
+    """True if the document nests arrays and objects deeper than ``MAX_DEPTH``."""
+    opening = text.count(b"[") + text.count(b"{") if isinstance(text, bytes) else text.count("[") + text.count("{")
+    if opening <= MAX_DEPTH:  # the common line: it cannot nest deeper than it has brackets
+        return False
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    return depth(data) > MAX_DEPTH
+
+
 def check(text: str | bytes) -> bytes:
     """The document as UTF-8 bytes, BOM removed, if it may be parsed; JsonError if too deep or not UTF-8."""
     data = _utf8(strip_bom(text))
-    # A line with no more brackets than the limit cannot nest deeper: the scan is for the rest.
-    if data.count(b"[") + data.count(b"{") > MAX_DEPTH and depth(data) > MAX_DEPTH:
+    if too_deep(data):
         raise JsonError(f"malformed JSON (nested deeper than {MAX_DEPTH} levels)")
     return data
 

@@ -91,17 +91,22 @@ def verify_store(
     """
     indexes, indexed = store.index_differences() if projections else ([], True)
     try:
-        return _verify_snapshot(store, head, projections, indexes, indexed)
+        result = _verify_snapshot(store, head, projections, indexes)
     except sqlite3.OperationalError as exc:
         if not undecodable(exc):
             raise store_error(exc, store.path, "read") from None
-    store.conn.text_factory = lenient_text
-    try:
-        return _verify_snapshot(store, head, projections, indexes, indexed)
-    except sqlite3.Error as exc:
-        raise store_error(exc, store.path, "read") from None
-    finally:
-        store.conn.text_factory = str
+        store.conn.text_factory = lenient_text
+        try:
+            result = _verify_snapshot(store, head, projections, indexes)
+        except sqlite3.Error as again:
+            raise store_error(again, store.path, "read") from None
+        finally:
+            store.conn.text_factory = str
+    if indexed:
+        return result
+    # Not a fault (nothing disagrees), but not checked either: the list of what was checked says so.
+    note = "projections (full-text indexes not checked: the file is read-only)"
+    return result.model_copy(update={"checked": tuple(note if c == "projections" else c for c in result.checked)})
 
 
 def undecodable(exc: sqlite3.Error) -> bool:
@@ -115,7 +120,7 @@ def lenient_text(data: bytes) -> str:
 
 
 def _verify_snapshot(
-    store: Store, head: tuple[int, str] | None, projections: bool, indexes: list[str], indexed: bool
+    store: Store, head: tuple[int, str] | None, projections: bool, indexes: list[str]
 ) -> Verification:
     conn = store.conn
     conn.execute("BEGIN")
@@ -124,7 +129,7 @@ def _verify_snapshot(
         conn.execute("SELECT 1 FROM events LIMIT 1").fetchall()  # the snapshot starts at the first read
         differences = None
         if projections:
-            differences = functools.partial(_projection_differences, store, indexes, indexed)
+            differences = functools.partial(_projection_differences, store, indexes)
         now = clock.now()
         plan = _plan(store)
         if plan is None:
@@ -155,7 +160,7 @@ def _serial(store: Store, now: str) -> Passes:
     return passes
 
 
-def _projection_differences(store: Store, indexes: list[str], indexed: bool) -> list[str]:
+def _projection_differences(store: Store, indexes: list[str]) -> list[str]:
     """The projections against a fresh replay, in the snapshot; a log the replay cannot read is one
     line (the row faults say which rows), and the full-text index lines are those checked before."""
     try:
@@ -165,8 +170,6 @@ def _projection_differences(store: Store, indexes: list[str], indexed: bool) -> 
     # The snapshot is query-only, so each index's own check reports that it could not write: those
     # lines are replaced by the checks made before the snapshot.
     found = [d for d in found if not d.endswith("(attempt to write a readonly database)")]
-    if not indexed:
-        found.append("the full-text indexes were not checked: the file is read-only (their check writes)")
     return found + indexes
 
 

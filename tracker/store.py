@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker import clock
 from tracker.backup import Entry
-from tracker.errors import ConflictError, Interrupted, StoreError, TrackerError
+from tracker.errors import ConflictError, InputError, Interrupted, StoreError, TrackerError
 from tracker.events import SCHEMA_VERSION, Event
 from tracker.lookup import PROJECTIONS_FORMAT
 from tracker.plainfold import Plain
@@ -646,6 +646,9 @@ class Store:
             self.refresh_after_seq = None
 
     def _check_version(self, proposals: set[str], added: int, expected: int) -> None:
+        if not isinstance(expected, int) or isinstance(expected, bool) or expected < 0:
+            message = f"--expect-version must be a whole number, at least 0, not {expected!r}"
+            raise InputError(message, field="expect_version")
         if len(proposals) != 1:
             raise ConflictError("--expect-version needs a batch about exactly one proposal", field="expect_version")
         proposal = next(iter(proposals))

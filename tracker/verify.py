@@ -311,6 +311,10 @@ def check_columns(rows: Iterable[Row], versions: dict[Any, Any] | None = None) -
                     else '"reported":' not in body and r_from is None and r_to is None
                 )
                 and versions.get(proposal, 0) + 1 == version
+                # each key the substrings vouch for appears once: a duplicate would be read last-wins
+                and body.count('"actor":') == 1
+                and body.count('"proposal":') == 1
+                and body.count('"type":') == 1
             )
         except (DateError, TypeError, AttributeError):  # a column of the wrong type (an edited file)
             agree = False
