@@ -91,7 +91,7 @@ def check(text: str | bytes) -> bytes:
     """The document as UTF-8 bytes, BOM removed, if it may be parsed; JsonError if too deep or not UTF-8."""
     data = _utf8(strip_bom(text))
     if too_deep(data):
-        raise JsonError(f"malformed JSON (nested deeper than {MAX_DEPTH} levels)")
+        raise JsonError(f"malformed JSON (recursion limit exceeded: nested deeper than {MAX_DEPTH} levels)")
     return data
 
 

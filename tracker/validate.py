@@ -111,7 +111,8 @@ def parse_line(text: str | bytes, number: int | None = None, file: str | None = 
         raise InputError(f"line longer than {MAX_LINE_BYTES} bytes", file=file, line=number)
     text = jsonin.strip_bom(text)
     if jsonin.too_deep(text):
-        raise InputError(f"malformed JSON (nested deeper than {jsonin.MAX_DEPTH} levels)", file=file, line=number)
+        message = f"malformed JSON (recursion limit exceeded: nested deeper than {jsonin.MAX_DEPTH} levels)"
+        raise InputError(message, file=file, line=number)
     try:
         event = _event(text)
     except ValidationError as exc:
