@@ -8,6 +8,9 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -471,3 +474,78 @@ def test_store_refuses_a_negative_expected_version(tracker: Tracker) -> None:
     with pytest.raises(InputError, match="at least 0") as caught:
         tracker.append([ev("floated", id="f")], expect_version=-1)
     assert caught.value.field == "expect_version" and tracker.head()[0] == 0
+
+
+def test_near_the_calendar_ends_timeline_and_timelinejs_answer_in_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    cli("append", json.dumps(ev("floated", id="f", occurred="0001-01-03~")), "--db", str(db))
+    for args in (["timeline", "--on", "9999-12-31"], ["export", "--format", "timelinejs"], ["timeline"]):
+        code, _, err = cli(*args, "--db", str(db))
+        assert code == 0 or (code == 1 and err.count("\n") == 1 and "calendar's ends" in err), (args, err)
+
+
+# -- a read-only file, and workers that outlive their parent ------------------------------------------
+
+
+def test_verify_on_a_file_that_cannot_be_written_is_not_tampering(tmp_path: Path) -> None:
+    path = build(tmp_path / "t.db")
+    with Tracker(path):
+        pass  # closing checkpoints the WAL into the file
+    path.chmod(0o444)
+    immutable = False
+    if os.access(path, os.W_OK):  # root ignores permission bits
+        immutable = shutil.which("chattr") is not None and os.system(f"chattr +i {path} 2>/dev/null") == 0
+        if not immutable:
+            pytest.skip("cannot make a file read-only for this user")
+    try:
+        code, out, err = cli("verify", "--db", str(path))
+        assert code == 0 and out.startswith("ok: 7 row(s)") and "full-text indexes not checked" in out, out + err
+    finally:
+        if immutable:
+            os.system(f"chattr -i {path} 2>/dev/null")
+        path.chmod(0o644)
+
+
+WORKER_SCRIPT = """
+import os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
+from tracker.parallel_verify import die_with_parent
+
+def task(path):
+    with open(path, "w") as f:
+        f.write(str(os.getpid()))
+    time.sleep(60)
+
+pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent,
+                           initargs=(os.getpid(),))
+pool.submit(task, sys.argv[1])
+time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_verify_worker_dies_with_its_parent(tmp_path: Path) -> None:
+    marker = tmp_path / "worker.pid"
+    parent = subprocess.Popen([sys.executable, "-c", WORKER_SCRIPT, str(marker)])
+    try:
+        deadline = time.monotonic() + 20
+        while not (marker.exists() and marker.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        worker = int(marker.read_text())
+        parent.kill()  # SIGKILL: no cleanup runs in the parent
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while _alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(worker)
+    finally:
+        parent.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has died; only its entry waits to be reaped

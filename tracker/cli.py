@@ -105,6 +105,8 @@ def handled(func: F) -> F:
             return func(*args, **kwargs)
         except TrackerError as exc:
             _fail(str(exc))
+        except OverflowError as exc:  # date arithmetic past 0001-01-01 or 9999-12-31 (a margin, a widening)
+            _fail(f"a date too near the calendar's ends (years 1 and 9999) to place here ({exc}); nothing was written")
         except sqlite3.Error as exc:  # a damaged page or value met while reading, after the file opened
             db = kwargs.get("db") or os.environ.get("TRACKER_DB") or "the database"
             _fail(f"cannot read {db}: {exc} (the file may be damaged; run tracker verify); nothing was written")

@@ -28,6 +28,7 @@ import gc
 import itertools
 import multiprocessing
 import os
+import signal
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -315,7 +316,9 @@ def _check_ranges(
     """``check_range`` of each span in a pool of forked workers, in order."""
     context = multiprocessing.get_context(START_METHOD)
     try:
-        with ProcessPoolExecutor(min(pool_size(), len(spans)), mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            min(pool_size(), len(spans)), mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             futures = [
                 pool.submit(check_range, path, span, head_seq, columns=columns, now=now, lenient=lenient)
                 for span in spans
@@ -325,6 +328,21 @@ def _check_ranges(
         raise StoreError("a worker process verifying the log died; the log was not verified") from None
     except sqlite3.Error as exc:
         raise store_error(exc, path, "read") from None
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker: be killed when the process that forked it dies, even by SIGKILL (Linux's
+    ``PR_SET_PDEATHSIG``; elsewhere nothing). Without it a killed ``verify`` left its workers
+    running for ever."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def pool_size() -> int:
