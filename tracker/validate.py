@@ -39,7 +39,6 @@ MAX_LIST = 100
 Every stored state holds the proposal's parties, once per piece of the projections: an event
 with 10,000 addressees, restated 300 times, grew a database by 467 MB. The bundled corpus
 uses at most 6. Past this, the event is refused (docs/reliability.md)."""
-_LISTS = ("addressees", "mediators", "sources")
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +144,11 @@ def _check_event(event: Event | WorldEvent, line: Line, prefix: str = "") -> Non
             file=line.file,
             field=prefix + "occurred",
         )
-    for name in _LISTS:
-        items = getattr(event, name, ())
+    # (attributes read directly: pydantic answers a missing one slowly, through __getattr__)
+    lists: dict[str, tuple[object, ...]] = {"sources": event.sources}
+    if isinstance(event, Floated):
+        lists.update(addressees=event.addressees, mediators=event.mediators)
+    for name, items in lists.items():
         if len(items) > MAX_LIST:
             raise InputError(
                 f"{len(items)} {name}: at most {MAX_LIST} are accepted in one event",
