@@ -549,3 +549,18 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"  # a zombie has died; only its entry waits to be reaped
+
+
+def test_ctrl_c_after_the_commit_says_the_batch_was_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl-C landing after the store committed (here: while the report is printed) must not claim
+    that nothing was written (the race behind an occasional failure of test_crash's Ctrl-C test)."""
+    import tracker.cli
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tracker.cli, "_report", interrupted)
+    db = tmp_path / "t.db"
+    code, _, err = cli("append", FLOATED, "--db", str(db))
+    assert code == 1 and err == "error: interrupted after the batch was committed: 1 event(s) kept\n"
+    assert len(snapshot(db)) == 1

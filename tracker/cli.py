@@ -117,7 +117,14 @@ def handled(func: F) -> F:
         except OSError as exc:
             _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
         except KeyboardInterrupt:
+            # Landing after the store committed (the store reports a Ctrl-C before that itself),
+            # the batch was kept: saying "nothing was written" then would be false.
+            done = [t.store.committed for t in _OPENED if t.store.committed is not None]
+            if done:
+                _fail(f"interrupted after the batch was committed: {done[-1].added} event(s) kept")
             _fail("interrupted; nothing from the unfinished batch was written")
+        finally:
+            _OPENED.clear()
         return None
 
     return wrapper  # type: ignore[return-value]
@@ -131,7 +138,13 @@ def _open(db: Path | None, *, create: bool = False) -> Tracker:
         raise TrackerError(
             f"no database at {named} (check --db or TRACKER_DB; append or import creates one)", field="db"
         )
-    return Tracker(db)
+    tracker = Tracker(db)
+    _OPENED.append(tracker)
+    return tracker
+
+
+_OPENED: list[Tracker] = []
+"""The trackers this command opened (one, in practice), read if it is interrupted."""
 
 
 @app.command()

@@ -141,6 +141,8 @@ class Store:
             raise StoreError(f"{self.path} is a directory, not a tracker database")
         conn: sqlite3.Connection | None = None
         self.read_only = False
+        self.committed: AppendResult | None = None
+        """The last batch this store committed (``append``), for a Ctrl-C that lands after it."""
         try:
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=read_timeout(self.busy_timeout))
             try:
@@ -599,8 +601,10 @@ class Store:
                 rows = self.conn.execute("SELECT proposal FROM events WHERE seq > ? ORDER BY seq", (base_seq,))
                 self._refresh_projections({proposal for (proposal,) in rows}, after_seq=base_seq)
             seq, digest = self.head()
+            result = AppendResult(added, skipped, seq, digest, tuple(ids))
             self.conn.execute("COMMIT")
-            return AppendResult(added, skipped, seq, digest, tuple(ids))
+            self.committed = result  # a Ctrl-C after this line is reported from it (see tracker.cli)
+            return result
         except BaseException as exc:
             raise self._abort(exc, base_seq) from None
 
@@ -731,8 +735,10 @@ class Store:
             self._restore_chunk(chunk, versions, ids)
             self._refresh_projections(set(versions), after_seq=0)  # every stream is new
             seq, digest = self.head()
+            result = AppendResult(seq, 0, seq, digest, tuple(ids))  # into an empty log: seq events
             self.conn.execute("COMMIT")
-            return AppendResult(seq, 0, seq, digest, tuple(ids))  # into an empty log: seq events
+            self.committed = result
+            return result
         except BaseException as exc:
             raise self._abort(exc, 0) from None
 
