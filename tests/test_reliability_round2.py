@@ -564,3 +564,11 @@ def test_ctrl_c_after_the_commit_says_the_batch_was_kept(tmp_path: Path, monkeyp
     code, _, err = cli("append", FLOATED, "--db", str(db))
     assert code == 1 and err == "error: interrupted after the batch was committed: 1 event(s) kept\n"
     assert len(snapshot(db)) == 1
+
+
+def test_a_published_head_takes_ascii_digits_only() -> None:
+    from tracker.verify import parse_head
+
+    with pytest.raises(InputError, match="expected SEQ:HASH"):
+        parse_head("٧:" + "0" * 64)
+    assert parse_head("7:" + "0" * 64) == (7, "0" * 64)

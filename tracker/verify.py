@@ -93,7 +93,7 @@ class Verification(Value):
 
 def parse_head(text: str) -> tuple[int, str]:
     """Parse a published head ``SEQ:HASH`` (as ``tracker head`` prints it)."""
-    match = re.fullmatch(r"(\d+):([0-9a-f]{64})", text.strip())
+    match = re.fullmatch(r"([0-9]+):([0-9a-f]{64})", text.strip())
     if match is None:
         raise InputError(f"expected SEQ:HASH (64 hex digits), got {text!r}", field="head")
     return int(match[1]), match[2]
