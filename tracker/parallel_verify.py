@@ -209,7 +209,7 @@ def split(low: int, high: int, parts: int) -> list[Span]:
 
 def _plan(store: Store) -> tuple[list[Span], int] | None:
     """The spans to check and the head they end at, or None to verify in this process."""
-    size = pool_size()
+    size = workers()  # the ranges follow the setting; the processes are capped (``pool_size``)
     if size <= 1 or START_METHOD not in multiprocessing.get_all_start_methods():
         return None
     first, last = store.conn.execute("SELECT min(seq), max(seq) FROM events").fetchone()
@@ -346,7 +346,8 @@ def die_with_parent(parent: int) -> None:
 
 
 def pool_size() -> int:
-    """Workers for the ranges: ``workers()``, never more than the machine's cores."""
+    """Processes for the ranges: ``workers()``, never more than the machine's cores (an uncapped
+    ``TRACKER_WORKERS`` once forked 4,600 of them)."""
     return max(1, min(workers(), os.cpu_count() or 1))
 
 

@@ -243,8 +243,10 @@ class Store:
     def _check_format(self) -> None:
         """Refuse a file written in a newer format (its ``meta`` 'schema' marker) before reading or writing it."""
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        marker = None if row is None else str(row[0])
-        if marker is None or not (marker.isascii() and marker.isdigit()):
+        if row is None:  # a file from before the marker was written: an older format, readable
+            return
+        marker = str(row[0])
+        if not (marker.isascii() and marker.isdigit()):
             raise StoreError(
                 f"{self.path} carries no readable format marker ({marker!r}); this tracker reads format "
                 f"{SCHEMA_VERSION} and older"
