@@ -581,3 +581,18 @@ def test_a_published_head_takes_ascii_digits_only() -> None:
     with pytest.raises(InputError, match="expected SEQ:HASH"):
         parse_head("٧:" + "0" * 64)
     assert parse_head("7:" + "0" * 64) == (7, "0" * 64)
+
+
+def test_verify_while_another_process_holds_the_write_lock_is_not_tampering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = build(tmp_path / "t.db")
+    monkeypatch.setenv("TRACKER_BUSY_TIMEOUT", "0.5")
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        code, out, err = cli("verify", "--db", str(path))
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert code == 0 and "full-text indexes not checked: another process held the write lock" in out, out + err

@@ -90,7 +90,7 @@ def verify_store(
     ``Store.index_differences``). A file with text that is not UTF-8 is read again with such
     bytes kept as lone surrogates, so that the rows holding them are named, not crashed on.
     """
-    indexes, indexed = store.index_differences() if projections else ([], True)
+    indexes, unchecked = store.index_differences() if projections else ([], None)
     try:
         result = _verify_snapshot(store, head, projections, indexes)
     except sqlite3.OperationalError as exc:
@@ -103,10 +103,10 @@ def verify_store(
             raise store_error(again, store.path, "read") from None
         finally:
             store.conn.text_factory = str
-    if indexed:
+    if unchecked is None:
         return result
     # Not a fault (nothing disagrees), but not checked either: the list of what was checked says so.
-    note = "projections (full-text indexes not checked: the file is read-only)"
+    note = f"projections (full-text indexes not checked: {unchecked})"
     return result.model_copy(update={"checked": tuple(note if c == "projections" else c for c in result.checked)})
 
 

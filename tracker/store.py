@@ -26,7 +26,14 @@ from tracker.events import SCHEMA_VERSION, Event
 from tracker.lookup import PROJECTIONS_FORMAT
 from tracker.plainfold import Plain
 from tracker.replay import Recorded
-from tracker.sqlite_faults import begin_immediate, default_busy_timeout, read_timeout, retry_busy, store_error
+from tracker.sqlite_faults import (
+    begin_immediate,
+    default_busy_timeout,
+    is_busy,
+    read_timeout,
+    retry_busy,
+    store_error,
+)
 from tracker.upcast import load
 from tracker.validate import Known, Line, decide
 from tracker.verify import COLUMNS, GENESIS  # the row layout and the chain's start, as the checker reads them
@@ -316,9 +323,10 @@ class Store:
                 out.append(f"{kind} {name} differs from the one tracker creates: {found[key][1]}")
         return out
 
-    def index_differences(self) -> tuple[list[str], bool]:
-        """The full-text indexes checked against their tables (FTS5 'integrity-check'), and whether
-        they could be checked at all (not on a read-only file: the check is written as an INSERT).
+    def index_differences(self) -> tuple[list[str], str | None]:
+        """The full-text indexes checked against their tables (FTS5 'integrity-check'), and why they
+        could not be checked, if they could not: the check is written as an INSERT, so it needs a
+        file that can be written and the write lock (waited for a few seconds, ``read_timeout``).
 
         Run outside ``verify``'s read snapshot, which is query-only: an index agrees with its
         table in every committed state, so this needs no snapshot of its own.
@@ -328,12 +336,14 @@ class Store:
         for name in names:
             try:
                 sql = f"INSERT INTO [{name}] ([{name}], rank) VALUES ('integrity-check', 1)"
-                retry_busy(functools.partial(self.conn.execute, sql), self.busy_timeout)
+                retry_busy(functools.partial(self.conn.execute, sql), read_timeout(self.busy_timeout))
             except sqlite3.DatabaseError as exc:
                 if "readonly" in str(exc):
-                    return [], False
+                    return [], "the file is read-only"
+                if is_busy(exc):
+                    return [], "another process held the write lock"
                 out.append(f"{name}: the full-text index disagrees with its table ({exc})")
-        return out, True
+        return out, None
 
     def rebuild(self) -> None:
         """Recreate every projection from the log, in one transaction."""
