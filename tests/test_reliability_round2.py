@@ -596,3 +596,22 @@ def test_verify_while_another_process_holds_the_write_lock_is_not_tampering(
         writer.execute("ROLLBACK")
         writer.close()
     assert code == 0 and "full-text indexes not checked: another process held the write lock" in out, out + err
+
+
+def test_a_short_fuzz_of_restore_and_verify_finds_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``scripts/fuzz_round2.py`` for a few runs (docs/reliability.md has a long run's figures)."""
+    from collections import Counter
+    from random import Random
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import fuzz_round2
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("TRACKER_WORKERS", "2")
+    out: Counter[str] = Counter()
+    findings: list[str] = []
+    fuzz_round2.fuzz_restore(tmp_path, 20, Random(3), out, findings)
+    fuzz_round2.fuzz_verify(tmp_path, 20, Random(3), out, findings)
+    assert findings == []
+    assert out["restore: crashed"] == out["verify: crashed"] == 0
+    assert out["restore: refused in one line"] > 10 and out["verify: fault named"] > 10
