@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from tracker.api import Tracker
 from tracker.cli import app
-from tracker.store.log import GENESIS, row_hash
+from tracker.store.log import GENESIS, SCHEMA, row_hash
 from tracker.store.verify import link, parse_head
 from tracker.store.verify import verify as verify_rows
 
@@ -43,7 +43,8 @@ def build(path: Path) -> Path:
 
 
 def tamper(path: Path, *statements: str | tuple[str, tuple[object, ...]]) -> None:
-    """Drop the append-only triggers and run statements straight on the SQLite file."""
+    """Drop the append-only triggers, run statements straight on the SQLite file, put the triggers back
+    (as a careful forger would: ``verify`` checks the schema objects too)."""
     conn = sqlite3.connect(path)
     conn.execute("DROP TRIGGER events_no_update")
     conn.execute("DROP TRIGGER events_no_delete")
@@ -51,6 +52,7 @@ def tamper(path: Path, *statements: str | tuple[str, tuple[object, ...]]) -> Non
         sql, args = (st, ()) if isinstance(st, str) else st
         conn.execute(sql, args)
     conn.commit()
+    conn.executescript(SCHEMA)  # every statement is IF NOT EXISTS: only the dropped triggers come back
     conn.close()
 
 

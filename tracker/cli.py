@@ -44,7 +44,12 @@ AsRecordedOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 ExpectOption = Annotated[
     int | None,
-    typer.Option("--expect-version", help="Refuse unless the proposal still has exactly N events (optimistic lock)."),
+    typer.Option(
+        "--expect-version",
+        min=0,
+        max=2**62,
+        help="Refuse unless the proposal still has exactly N events (optimistic lock).",
+    ),
 ]
 VersionsOption = Annotated[
     bool,
@@ -57,15 +62,54 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+def _check_arguments(kwargs: dict[str, Any]) -> None:
+    """Refuse, before anything is opened, what no command can use: text that is not UTF-8 (Python
+    hands such argument bytes over as lone surrogates), a malformed ``--as-recorded``, and more
+    workers than cores (``TRACKER_WORKERS``)."""
+    for name, value in kwargs.items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str | Path) and not _is_utf8(str(text)):
+                raise TrackerError(f"{_option(name)} is not valid UTF-8: {str(text)!r}", field=name)
+    if kwargs.get("as_recorded") is not None:
+        from tracker.arguments import check_as_recorded
+
+        check_as_recorded(kwargs["as_recorded"])
+    from tracker.arguments import check_workers
+
+    check_workers(os.environ.get("TRACKER_WORKERS"))
+
+
+def _option(name: str) -> str:
+    return {"proposal": "the proposal", "proposals": "a proposal", "event": "the event", "text": "the text"}.get(
+        name, "--" + name.replace("_", "-")
+    )
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def handled(func: F) -> F:
-    """Turn TrackerError (and a few OS errors) into one stderr line and exit code 1."""
+    """Turn TrackerError (and a few OS and SQLite errors) into one stderr line and exit code 1."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import sqlite3
+
         try:
+            _check_arguments(kwargs)
             return func(*args, **kwargs)
         except TrackerError as exc:
             _fail(str(exc))
+        except OverflowError as exc:  # date arithmetic past 0001-01-01 or 9999-12-31 (a margin, a widening)
+            _fail(f"a date too near the calendar's ends (years 1 and 9999) to place here ({exc}); nothing was written")
+        except sqlite3.Error as exc:  # a damaged page or value met while reading, after the file opened
+            db = kwargs.get("db") or os.environ.get("TRACKER_DB") or "the database"
+            _fail(f"cannot read {db}: {exc} (the file may be damaged; run tracker verify); nothing was written")
         except BrokenPipeError:
             # The reader went away (``tracker log | head``): stop quietly, as Unix tools do.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -73,14 +117,34 @@ def handled(func: F) -> F:
         except OSError as exc:
             _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
         except KeyboardInterrupt:
+            # Landing after the store committed (the store reports a Ctrl-C before that itself),
+            # the batch was kept: saying "nothing was written" then would be false.
+            done = [t.store.committed for t in _OPENED if t.store.committed is not None]
+            if done:
+                _fail(f"interrupted after the batch was committed: {done[-1].added} event(s) kept")
             _fail("interrupted; nothing from the unfinished batch was written")
+        finally:
+            _OPENED.clear()
         return None
 
     return wrapper  # type: ignore[return-value]
 
 
-def _open(db: Path | None) -> Tracker:
-    return Tracker(db)
+def _open(db: Path | None, *, create: bool = False) -> Tracker:
+    """The tracker at ``--db`` (or ``$TRACKER_DB``, or the default). A command that only reads
+    (``create`` False) never creates a database at a path it was given: a mistyped path is an error."""
+    named = db if db is not None else (Path(os.environ["TRACKER_DB"]) if os.environ.get("TRACKER_DB") else None)
+    if not create and named is not None and named.parent.is_dir() and not named.exists():
+        raise TrackerError(
+            f"no database at {named} (check --db or TRACKER_DB; append or import creates one)", field="db"
+        )
+    tracker = Tracker(db)
+    _OPENED.append(tracker)
+    return tracker
+
+
+_OPENED: list[Tracker] = []
+"""The trackers this command opened (one, in practice), read if it is interrupted."""
 
 
 @app.command()
@@ -187,16 +251,21 @@ def append(
 
     Example: tracker append '{"type": "considering", "proposal": "us-ua-30day-2025", ...}'
     """
+    from tracker.arguments import stdin_lines
     from tracker.core.validate import parse_line
 
-    text = sys.stdin.read() if event in (None, "-") else event
-    lines = [ln for ln in text.splitlines() if ln.strip()] if event in (None, "-") else [text]
+    if event in (None, "-"):
+        # Bytes, split on "\n" only, as ``import`` reads a file: a U+2028 inside a JSON string is
+        # text, and bytes that are not UTF-8 are named by parse_line, not raised by the decoder.
+        lines: list[tuple[int, str | bytes]] = [*stdin_lines(sys.stdin.buffer)]
+    else:
+        lines = [(1, event)]
     if not lines:
         raise TrackerError("no event given (pass JSON as an argument or on stdin)")
-    with _open(db) as t:
+    with _open(db, create=True) as t:
         batch = (
             parse_line(raw, n if len(lines) > 1 else None, "<stdin>" if event in (None, "-") else None)
-            for n, raw in enumerate(lines, start=1)
+            for n, raw in lines
         )
         result = t.store.append(batch, expect_version=expect_version)
     _report(result.added, result.skipped, result.head_seq, result.ids)
@@ -225,7 +294,7 @@ def import_(
     from tracker.views.progress import bar_for
 
     bar = bar_for(sys.stderr)
-    with _open(db) as t:
+    with _open(db, create=True) as t:
         try:
             result = t.import_file(file, expect_version=expect_version, progress=bar)
         finally:
@@ -395,7 +464,7 @@ def timeline(
 @handled
 def search(
     text: Annotated[str, typer.Argument(help="Words to find (all of them) in notes and sources.")],
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many results.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000, help="At most this many results.")] = 20,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -403,8 +472,10 @@ def search(
 
     Example: tracker search "ceasefire Sullivan"
     """
+    from tracker.arguments import check_search
     from tracker.views import text as render
 
+    check_search(text)
     with _open(db) as t:
         hits = t.search(text, limit=limit)
     if json:

@@ -34,9 +34,11 @@ MIN_DAY = "0001-01-01"
 MAX_DAY = "9999-12-31"
 
 _SEASONS = {21: (3, 5, 0), 22: (6, 8, 0), 23: (9, 11, 0), 24: (12, 2, 1)}
+# ASCII digits only: ``\d`` would also match Arabic-Indic (٢٠٢٥) and fullwidth (２０２５) digits.
 _PLAIN = re.compile(
-    r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
-    r"(?:T(?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?(?:Z|[+-](?P<zh>\d{2}):(?P<zm>\d{2}))?)?)?)?"
+    r"(?P<y>[0-9]{4})(?:-(?P<m>[0-9]{2})(?:-(?P<d>[0-9]{2})"
+    r"(?:T(?P<H>[0-9]{2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:\.[0-9]+)?)?"
+    r"(?:Z|[+-](?P<zh>[0-9]{2}):(?P<zm>[0-9]{2}))?)?)?)?"
     r"(?P<q>[?~%]?)"
 )
 
@@ -130,7 +132,7 @@ def _side(text: str, open_value: date) -> tuple[date, date]:
 @lru_cache(maxsize=65536)
 def bounds(text: str) -> Bounds:
     """Earliest and latest possible day of an EDTF date; raises DateError if it is not one."""
-    if not isinstance(text, str) or not text or len(text) > 64 or text != text.strip():
+    if not isinstance(text, str) or not text or len(text) > 64 or text != text.strip() or not text.isascii():
         raise DateError(f"not an EDTF date: {text!r}")
     if "/" in text and not text.startswith(("[", "{")):
         start_text, _, end_text = text.partition("/")
@@ -141,7 +143,7 @@ def bounds(text: str) -> Bounds:
         if start[0] > end[1]:
             raise DateError(f"interval ends before it starts: {text!r}")
         return Bounds(start[0].isoformat(), end[1].isoformat())
-    if text.startswith("Y") or re.match(r"-?\d{5}", text):
+    if text.startswith("Y") or re.match(r"-?[0-9]{5}", text):
         raise DateError(f"years beyond 9999 are not supported: {text!r}")
     plain = _plain(text)
     low, high = plain if plain is not None else _library(text)
@@ -150,7 +152,7 @@ def bounds(text: str) -> Bounds:
 
 def day(text: str) -> str:
     """A plain ISO day (YYYY-MM-DD) for a question such as ``--on``; raises DateError otherwise."""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         try:
             return date.fromisoformat(text).isoformat()
         except ValueError:

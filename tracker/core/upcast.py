@@ -14,10 +14,12 @@ Version 0 is the pre-release draft format, kept readable so that its files still
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import ValidationError
+
+from tracker.core import jsonin
 from tracker.core.events import SCHEMA_VERSION, Event, parse_event, parse_event_json
 from tracker.errors import InputError, StoreError
 
@@ -67,11 +69,30 @@ def upcast(body: Body, version: int) -> Body:
 
 def load(body: str, version: int) -> Event:
     """A stored body of any known version as an event (today's bodies take the fast path)."""
-    if version == SCHEMA_VERSION:
-        return parse_event_json(body)
-    if not 0 <= version < SCHEMA_VERSION:
+    if version == SCHEMA_VERSION and type(version) is int:
+        try:
+            return parse_event_json(body)
+        except ValidationError as exc:  # only an edited database holds one (verify names the row)
+            first = exc.errors(include_url=False)[0]
+            raise StoreError(f"a stored event is not valid: {first['msg']} (run tracker verify)") from None
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise StoreError(
+            f"the log holds an event of schema version {version!r}, which no tracker writes; "
+            "the database was edited (run tracker verify)"
+        )
+    if version > SCHEMA_VERSION:
         raise StoreError(
             f"the log holds an event of schema version {version}, newer than this tracker reads "
             f"(0 to {SCHEMA_VERSION}); upgrade tracker"
         )
-    return parse_event(upcast(json.loads(body), version))
+    try:
+        obj = jsonin.loads(body)
+    except InputError as exc:
+        raise StoreError(f"a stored event of schema version {version} is not readable: {exc.message}") from None
+    if not isinstance(obj, dict):
+        raise StoreError(f"a stored event of schema version {version} is not a JSON object")
+    try:
+        return parse_event(upcast(obj, version))
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        raise StoreError(f"a stored event is not valid: {first['msg']} (run tracker verify)") from None

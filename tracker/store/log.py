@@ -8,13 +8,14 @@ Every row carries ``prev_hash`` and ``hash``, a SHA-256 chain over its canonical
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
-import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,10 +23,17 @@ from tracker.core.dates import bounds
 from tracker.core.events import SCHEMA_VERSION, Event
 from tracker.core.replay import Record
 from tracker.core.validate import Known, Line, decide
-from tracker.errors import ConflictError, Interrupted, StoreError, TrackerError
+from tracker.errors import ConflictError, InputError, Interrupted, StoreError, TrackerError
 from tracker.store import clock
 from tracker.store.backup import Entry
-from tracker.store.faults import begin_immediate, default_busy_timeout, read_timeout, retry_busy, store_error
+from tracker.store.faults import (
+    begin_immediate,
+    default_busy_timeout,
+    is_busy,
+    read_timeout,
+    retry_busy,
+    store_error,
+)
 from tracker.store.lookup import PROJECTIONS_FORMAT
 from tracker.store.verify import COLUMNS, GENESIS  # the row layout and the chain's start, as the checker reads them
 from tracker.store.workers import RAW_COLUMNS, Raw, derive_streams, record
@@ -138,10 +146,17 @@ class Store:
         if self.path.is_dir():
             raise StoreError(f"{self.path} is a directory, not a tracker database")
         conn: sqlite3.Connection | None = None
+        self.read_only = False
+        self.committed: AppendResult | None = None
+        """The last batch this store committed (``append``), for a Ctrl-C that lands after it."""
         try:
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=read_timeout(self.busy_timeout))
+            try:
+                conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                conn = self._read_only_connection(exc)
             self._conn = conn
-            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             self._stream_cache: dict[str, list[Record]] | None = None
             self._new_cache: dict[tuple[str, int], list[Record]] = {}  # new_records, within one refresh
             self.refresh_after_seq: int | None = None
@@ -152,6 +167,29 @@ class Store:
             if isinstance(exc, TrackerError):
                 raise
             raise store_error(exc, self.path, "open") from None
+
+    def _read_only_connection(self, exc: sqlite3.OperationalError) -> sqlite3.Connection:
+        """A read-only connection to an existing file that cannot be opened for writing (its folder is
+        read-only, so SQLite cannot make the WAL's shared-memory file); ``exc`` is re-raised otherwise.
+
+        ``mode=ro`` first; if even that needs the shared-memory file, ``immutable=1``, which is
+        safe here because no process can write to a WAL database in a folder it cannot write to.
+        """
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+        if not self.path.is_file() or code not in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY):
+            raise exc
+        for mode in ("mode=ro", "immutable=1"):
+            uri = f"{self.path.resolve().as_uri()}?{mode}"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=read_timeout(self.busy_timeout))
+            try:
+                conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:
+                conn.close()
+                continue
+            self.read_only = True
+            return conn
+        raise exc
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -180,14 +218,18 @@ class Store:
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if tables and "meta" not in tables:
             raise StoreError(f"{self.path} is an SQLite database but not a tracker database")
+        if self.read_only and "meta" not in tables:
+            raise StoreError(f"{self.path} is not a tracker database, and its folder is read-only")
         if "meta" in tables:
             app = self.conn.execute("SELECT value FROM meta WHERE key = 'app'").fetchone()
             if app is None or app[0] != APP_ID:
                 raise StoreError(f"{self.path} is an SQLite database but not a tracker database")
+            self._check_format()
             self._build_missing_projections(tables)
             self._refresh_projection_format()
-            self._create_projections()
-            self._create_views()
+            if not self.read_only:  # every object exists already: a read-only file is read as it is
+                self._create_projections()
+                self._create_views()
             return
         self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # only a new, empty file takes it
         if self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
@@ -204,19 +246,25 @@ class Store:
         self._create_projections()
         self._create_views()
 
+    def _check_format(self) -> None:
+        """Refuse a file written in a newer format (its ``meta`` 'schema' marker) before reading or writing it."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if row is None:  # a file from before the marker was written: an older format, readable
+            return
+        marker = str(row[0])
+        if not (marker.isascii() and marker.isdigit()):
+            raise StoreError(
+                f"{self.path} carries no readable format marker ({marker!r}); this tracker reads format "
+                f"{SCHEMA_VERSION} and older"
+            )
+        if int(marker) > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} is in format {int(marker)}, newer than this tracker's format {SCHEMA_VERSION}: "
+                "upgrade tracker to read it (nothing was read or written)"
+            )
+
     def _create_projections(self) -> None:
-        from tracker.store.projections import PROJECTIONS
-
-        # Small partial indexes for the append-time rules (floated? already retracted?): without
-        # them each chunk of a large import scanned the whole table.
-        self.conn.execute("CREATE INDEX IF NOT EXISTS events_floated ON events (proposal) WHERE type = 'floated'")
-        self.conn.execute(
-            "CREATE INDEX IF NOT EXISTS events_retracted ON events (json_extract(body, '$.target')) "
-            "WHERE type = 'retracted'"
-        )
-
-        for projection in PROJECTIONS:
-            projection.create(self.conn)
+        _create_projections(self.conn)
 
     def _build_missing_projections(self, tables: set[str]) -> None:
         """On a file made before a projection existed, create and fill its tables in one transaction."""
@@ -255,6 +303,48 @@ class Store:
     def _create_views(self) -> None:
         for statement in VIEWS:
             self.conn.execute(statement)
+
+    def schema_differences(self) -> list[str]:
+        """How the file's tables, indexes, triggers and views differ from those this code creates.
+
+        A dropped append-only trigger, a foreign trigger (one with ``RAISE(IGNORE)`` makes inserts
+        vanish), a forged view: each is one line. The expected objects are made by the same code,
+        in an in-memory database, and compared by type, name, table and SQL text.
+        """
+        expected = _objects(_expected_schema())
+        found = _objects(self.conn)
+        out = []
+        for key in sorted(expected.keys() | found.keys()):
+            kind, name = key
+            if key not in found:
+                out.append(f"{kind} {name} is missing" + (_WHY.get(name, "")))
+            elif key not in expected:
+                out.append(f"{kind} {name} is not one tracker creates (on table {found[key][0]}): {found[key][1]}")
+            elif found[key] != expected[key]:
+                out.append(f"{kind} {name} differs from the one tracker creates: {found[key][1]}")
+        return out
+
+    def index_differences(self) -> tuple[list[str], str | None]:
+        """The full-text indexes checked against their tables (FTS5 'integrity-check'), and why they
+        could not be checked, if they could not: the check is written as an INSERT, so it needs a
+        file that can be written and the write lock (waited for a few seconds, ``read_timeout``).
+
+        Run outside ``verify``'s read snapshot, which is query-only: an index agrees with its
+        table in every committed state, so this needs no snapshot of its own.
+        """
+        names = [r[0] for r in self.conn.execute(_FTS_TABLES)]
+        out = []
+        for name in names:
+            try:
+                sql = f"INSERT INTO [{name}] ([{name}], rank) VALUES ('integrity-check', 1)"
+                retry_busy(functools.partial(self.conn.execute, sql), read_timeout(self.busy_timeout))
+            except sqlite3.DatabaseError as exc:
+                if "readonly" in str(exc):
+                    return [], "the file is read-only"
+                if is_busy(exc):
+                    return [], "another process held the write lock"
+                out.append(f"{name}: the full-text index disagrees with its table ({exc})")
+        return out, None
 
     def rebuild(self) -> None:
         """Recreate every projection from the log, in one transaction."""
@@ -445,12 +535,23 @@ class Store:
             rows = self.conn.execute(f"SELECT id, type, proposal FROM events WHERE id IN ({marks})", chunk)
             for eid, kind, proposal in rows:
                 known.kinds[eid] = (kind, proposal)
-            rows = self.conn.execute(
-                f"SELECT body FROM events WHERE type = 'retracted' AND json_extract(body, '$.target') IN ({marks})",
-                chunk,
-            )
-            for (body,) in rows:
-                known.retracted.add(str(json.loads(body)["target"]))
+        # The retractions of the targets, the retractions of those, and so on: whether a target
+        # is retracted depends on whether its retraction was retracted (``validate._cancelled``).
+        frontier = sorted(set(targets))
+        while frontier:
+            found = []
+            for chunk in _chunks(frontier):
+                marks = ",".join("?" * len(chunk))
+                rows = self.conn.execute(
+                    "SELECT id, json_extract(body, '$.target') FROM events "
+                    f"WHERE type = 'retracted' AND json_extract(body, '$.target') IN ({marks})",
+                    chunk,
+                )
+                for rid, target in rows:
+                    if rid not in known.retracts:
+                        known.retracts[rid] = str(target)
+                        found.append(rid)
+            frontier = sorted(found)
         proposals = sorted({ln.event.proposal for ln in batch})
         for chunk in _chunks(proposals):
             marks = ",".join("?" * len(chunk))
@@ -508,8 +609,10 @@ class Store:
                 rows = self.conn.execute("SELECT proposal FROM events WHERE seq > ? ORDER BY seq", (base_seq,))
                 self._refresh_projections({proposal for (proposal,) in rows}, after_seq=base_seq)
             seq, digest = self.head()
+            result = AppendResult(added, skipped, seq, digest, tuple(ids))
             self.conn.execute("COMMIT")
-            return AppendResult(added, skipped, seq, digest, tuple(ids))
+            self.committed = result  # a Ctrl-C after this line is reported from it (see tracker.cli)
+            return result
         except BaseException as exc:
             raise self._abort(exc, base_seq) from None
 
@@ -555,6 +658,9 @@ class Store:
             self.refresh_after_seq = None
 
     def _check_version(self, proposals: set[str], added: int, expected: int) -> None:
+        if not isinstance(expected, int) or isinstance(expected, bool) or expected < 0:
+            message = f"--expect-version must be a whole number, at least 0, not {expected!r}"
+            raise InputError(message, field="expect_version")
         if len(proposals) != 1:
             raise ConflictError("--expect-version needs a batch about exactly one proposal", field="expect_version")
         proposal = next(iter(proposals))
@@ -602,7 +708,17 @@ class Store:
             self.conn.executemany(f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({marks})", rows)
         except sqlite3.IntegrityError as exc:
             raise ConflictError(f"the log changed under this batch: {exc}") from None
+        self._check_kept(seq, prev)
         return len(chunk) - len(todo)
+
+    def _check_kept(self, seq: int, digest: str) -> None:
+        """Refuse the batch unless the log now ends at the row just written (a trigger the code did
+        not create can make SQLite drop rows silently: ``RAISE(IGNORE)``)."""
+        if self.head() != (seq, digest):
+            raise StoreError(
+                f"{self.path} did not keep the rows written (the log should end at seq {seq}): a trigger "
+                "tracker did not create may be dropping them; nothing was written (run tracker verify)"
+            )
 
     # -- restoring (issue 3) -----------------------------------------------------------------
 
@@ -629,8 +745,10 @@ class Store:
             self._restore_chunk(chunk, versions, ids)
             self._refresh_projections(set(versions), after_seq=0)  # every stream is new
             seq, digest = self.head()
+            result = AppendResult(seq, 0, seq, digest, tuple(ids))  # into an empty log: seq events
             self.conn.execute("COMMIT")
-            return AppendResult(seq, 0, seq, digest, tuple(ids))  # into an empty log: seq events
+            self.committed = result
+            return result
         except BaseException as exc:
             raise self._abort(exc, 0) from None
 
@@ -659,6 +777,48 @@ class Store:
                 ids.append(event.event_id)
         marks = ",".join("?" * len(COLUMNS))
         self.conn.executemany(f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({marks})", rows)
+        if chunk:
+            self._check_kept(chunk[-1].seq, chunk[-1].hash)
+
+
+INDEXES = (
+    # Small partial indexes for the append-time rules (floated? already retracted?): without
+    # them each chunk of a large import scanned the whole table.
+    "CREATE INDEX IF NOT EXISTS events_floated ON events (proposal) WHERE type = 'floated'",
+    "CREATE INDEX IF NOT EXISTS events_retracted ON events (json_extract(body, '$.target')) WHERE type = 'retracted'",
+)
+_WHY = {
+    "events_no_update": " (the log is no longer append-only: UPDATE is allowed)",
+    "events_no_delete": " (the log is no longer append-only: DELETE is allowed)",
+}
+_FTS_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'"
+
+
+def _create_projections(conn: sqlite3.Connection) -> None:
+    """The append-time indexes and every projection's tables, indexes and triggers (if not there)."""
+    from tracker.store.projections import PROJECTIONS
+
+    for statement in INDEXES:
+        conn.execute(statement)
+    for projection in PROJECTIONS:
+        projection.create(conn)
+
+
+@lru_cache(maxsize=1)
+def _expected_schema() -> sqlite3.Connection:
+    """An empty in-memory database with every object the code creates (``Store.schema_differences``)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    conn.executescript(SCHEMA)
+    _create_projections(conn)
+    for statement in VIEWS:
+        conn.execute(statement)
+    return conn
+
+
+def _objects(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, str]]:
+    """(type, name) -> (table, SQL with whitespace runs made one space) of every schema object."""
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE substr(name, 1, 7) != 'sqlite_'")
+    return {(kind, name): (table, " ".join((sql or "").split())) for kind, name, table, sql in rows}
 
 
 def _group(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, list[Raw]]]:

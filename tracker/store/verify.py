@@ -21,15 +21,15 @@ so that pass runs only when the chain pass found a break.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
 from typing import Any, NamedTuple
 
+from tracker.core import codec, jsonin
 from tracker.core.dates import DateError, bounds
-from tracker.core.events import SCHEMA_VERSION
+from tracker.core.events import KINDS, SCHEMA_VERSION
 from tracker.core.upcast import upcast
 from tracker.core.value import Value
 from tracker.errors import InputError, TrackerError
@@ -60,6 +60,9 @@ CHAIN_COLUMNS = ("seq", "recorded_at", "schema_version", "body", "prev_hash", "h
 DERIVED_COLUMNS = (*COLUMNS[:12], "schema_version", "body")
 """The columns derived from the body, with the body (``check_columns`` reads rows of these)."""
 LINK_COLUMNS = ("seq", "prev_hash", "hash")
+STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z").fullmatch
+"""The one form of a recording time (``clock.stamp``); a row holding another was not written by the store."""
+_KINDS = frozenset(KINDS)
 Select = Callable[[Sequence[str]], Iterable[Row]]
 """Rows of the named columns of the events table, in seq order (``Store.rows`` is one)."""
 
@@ -68,7 +71,7 @@ class Fault(Value):
     """One thing wrong with the stored log: where (``seq``, None for a table), what, and why."""
 
     seq: int | None
-    kind: str  # edited | deleted | reordered | inserted | column | projection | head
+    kind: str  # edited | deleted | reordered | inserted | column | schema | projection | head
     message: str
 
 
@@ -90,16 +93,20 @@ class Verification(Value):
 
 def parse_head(text: str) -> tuple[int, str]:
     """Parse a published head ``SEQ:HASH`` (as ``tracker head`` prints it)."""
-    match = re.fullmatch(r"(\d+):([0-9a-f]{64})", text.strip())
+    match = re.fullmatch(r"([0-9]+):([0-9a-f]{64})", text.strip())
     if match is None:
         raise InputError(f"expected SEQ:HASH (64 hex digits), got {text!r}", field="head")
     return int(match[1]), match[2]
 
 
 def link(prev: str, seq: int, recorded_at: str, schema_version: int, body: str) -> str:
-    """The chain link of a row: as ``tracker.store.row_hash``, inlined here for speed."""
+    """The chain link of a row: as ``tracker.store.row_hash``, inlined here for speed.
+
+    Text read from a tampered file may hold lone surrogates (bytes that were not UTF-8): they are
+    hashed as such (``surrogatepass``), which no row the store wrote can match.
+    """
     text = f'{prev}{{"event":{body},"recorded_at":"{recorded_at}","schema_version":{schema_version},"seq":{seq}}}'
-    return sha256(text.encode()).hexdigest()
+    return sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass
@@ -147,7 +154,7 @@ class Chain:
         return Link(self.head_seq, self.head_hash, self.last_at)
 
 
-_RANK = {"column": 2, "projection": 3}  # at the same seq, a chain fault explains a column fault
+_RANK = {"column": 2, "projection": 3, "schema": 4}  # at the same seq, a chain fault explains a column fault
 
 
 def _column_message(name: str, column: object, body: object) -> str:
@@ -159,18 +166,32 @@ def _check_columns(row: Row, versions: dict[Any, Any], faults: list[Fault]) -> N
     seq, proposal, version, occurred, o_from, o_to, reported, r_from, r_to = (
         row[i] for i in (0, 2, 3, 6, 7, 8, 9, 10, 11)
     )
-    try:
-        obj = json.loads(row[13])
-    except (ValueError, TypeError):
-        obj = None
-    if not isinstance(obj, dict):
-        faults.append(Fault(seq=seq, kind="column", message="the event body is not a JSON object"))
-        obj = {}
-    elif row[12] != SCHEMA_VERSION:  # a body of an older schema: compare in today's field names
+    body, obj, problem = row[13], None, None
+    if not isinstance(body, str):
+        problem = f"the event body is not text but {type(body).__name__}"
+    else:
         try:
-            obj = upcast(obj, row[12])
-        except TrackerError as exc:
-            faults.append(Fault(seq=seq, kind="column", message=f"schema_version {row[12]!r}: {exc.message}"))
+            obj = jsonin.loads(body)
+        except InputError as exc:
+            problem = f"the event body is not a JSON object: {exc.message}"
+        if problem is None and not isinstance(obj, dict):
+            problem = "the event body is not a JSON object"
+    if problem is not None or not isinstance(obj, dict):
+        faults.append(Fault(seq=seq, kind="column", message=problem or "the event body is not a JSON object"))
+        obj = {}
+    else:
+        # Sorting keys never changes the length: a longer text than the canonical one of what it
+        # decodes to holds a duplicate key (the decoder keeps the last), spacing or other escapes.
+        if len(codec.canonical(obj)) != len(body):
+            message = "the event body is not in the canonical form the store writes (a duplicate key or spacing)"
+            faults.append(Fault(seq=seq, kind="column", message=message))
+        if row[12] != SCHEMA_VERSION or type(row[12]) is not int:  # an older schema: compare in today's names
+            try:
+                obj = upcast(obj, row[12])
+            except TrackerError as exc:
+                faults.append(Fault(seq=seq, kind="column", message=f"schema_version {row[12]!r}: {exc.message}"))
+        if obj.get("type") not in _KINDS:
+            faults.append(Fault(seq=seq, kind="column", message=f"unknown event type {obj.get('type')!r}"))
     for index, name in ((1, "id"), (2, "proposal"), (4, "type"), (5, "actor"), (6, "occurred"), (9, "reported")):
         if row[index] != obj.get(name):
             faults.append(Fault(seq=seq, kind="column", message=_column_message(name, row[index], obj.get(name))))
@@ -190,36 +211,58 @@ def _check_columns(row: Row, versions: dict[Any, Any], faults: list[Fault]) -> N
     versions[proposal] = version if isinstance(version, int) else expected
 
 
-def check_chain(rows: Iterable[Row], head_seq: int | None = None, start: Link = START) -> Chain:
+def check_chain(rows: Iterable[Row], head_seq: int | None = None, start: Link = START, now: str | None = None) -> Chain:
     """The hash chain over rows of ``CHAIN_COLUMNS`` in seq order: breaks noted, not yet explained.
 
     The hot loop (a million rows must take a few seconds): one f-string, one SHA-256 and
-    three comparisons per intact row, the canonical text as ``tracker.store.row_hash``
+    a few comparisons per intact row, the canonical text as ``tracker.store.row_hash``
     builds it. A row that fails any test is looked at again, slowly, to note what failed.
     ``start`` continues a chain from the state another pass ended in (``Chain.end``), so
-    that consecutive ranges of the log can be checked apart.
+    that consecutive ranges of the log can be checked apart. ``now`` (a recording time) is
+    the latest ``recorded_at`` a row may hold; a row's ``recorded_at`` must also have the
+    store's form (``STAMP``), else later appends would inherit a time that never was. The hot
+    test is its length and range; the form is matched on a row that fails the test (a forger
+    who recomputes the chain can keep a 27-character non-time between two times; a published
+    head still catches the recomputed chain).
     """
     chain = Chain()
     broken, faults = chain.broken, chain.faults
     prev_seq, prev_hash, last_at = start
+    ceiling = now if now is not None else "\U0010ffff"
     count = 0
     for seq, recorded_at, schema_version, body, stored_prev, digest in rows:
         text = f'{stored_prev}{{"event":{body},"recorded_at":"{recorded_at}","schema_version":{schema_version},"seq":{seq}}}'  # noqa: E501
-        if (
-            sha256(text.encode()).hexdigest() != digest
-            or stored_prev != prev_hash
-            or seq != prev_seq + 1
-            or recorded_at < last_at
-        ):
-            self_ok = sha256(text.encode()).hexdigest() == digest
+        try:
+            computed = sha256(text.encode()).hexdigest()
+        except UnicodeEncodeError:  # text read from bytes that were not UTF-8: never written so
+            computed = ""
+        try:  # a recorded_at that is not text fails the length test with a TypeError
+            intact = (
+                computed == digest
+                and stored_prev == prev_hash
+                and seq == prev_seq + 1
+                and len(recorded_at) == 27  # the stamped form's length; the form itself only on a miss
+                and last_at <= recorded_at <= ceiling
+            )
+        except TypeError:
+            intact = False
+        if not intact:
+            self_ok = computed == digest
+            stamped = type(recorded_at) is str and STAMP(recorded_at) is not None
             if not self_ok or stored_prev != prev_hash or seq != prev_seq + 1:
                 broken.append(
                     _Broken(seq, prev_seq, prev_hash, recorded_at, schema_version, body, stored_prev, digest, self_ok)
                 )
+            elif not stamped:
+                message = f"recorded_at {recorded_at!r} is not a recording time the store writes"
+                faults.append(Fault(seq=seq, kind="column", message=message))
+            elif recorded_at > ceiling:
+                message = f"recorded_at {recorded_at} is in the future (now is {ceiling})"
+                faults.append(Fault(seq=seq, kind="column", message=message))
             else:
                 message = f"recorded_at {recorded_at} goes back in time"
                 faults.append(Fault(seq=seq, kind="reordered", message=message))
-            if isinstance(recorded_at, str) and recorded_at > last_at:
+            if stamped and last_at < recorded_at <= ceiling:
                 last_at = recorded_at
         else:
             last_at = recorded_at
@@ -253,6 +296,7 @@ def check_columns(rows: Iterable[Row], versions: dict[Any, Any] | None = None) -
             plain = eid + proposal + kind + actor
             agree = (
                 sv == current
+                and kind in _KINDS
                 and '"' not in plain
                 and "\\" not in plain
                 and '"replacement":' not in body
@@ -273,8 +317,12 @@ def check_columns(rows: Iterable[Row], versions: dict[Any, Any] | None = None) -
                     else '"reported":' not in body and r_from is None and r_to is None
                 )
                 and versions.get(proposal, 0) + 1 == version
+                # A decoder keeps a duplicate key's last value, so the occurrence tested above must be
+                # the only one. ``type`` needs no count: ``endswith`` tests its last occurrence.
+                and body.count('"actor":') == 1
+                and body.count('"proposal":') == 1
             )
-        except (DateError, TypeError):
+        except (DateError, TypeError, AttributeError):  # a column of the wrong type (an edited file)
             agree = False
         if agree:
             versions[proposal] = version
@@ -423,6 +471,7 @@ def verify(
     *,
     select: Select | None = None,
     passes: Passes | None = None,
+    schema_differences: Callable[[], list[str]] | None = None,
 ) -> Verification:
     """Check the chain and columns of the log, the projections, and a published head.
 
@@ -440,6 +489,8 @@ def verify(
     if scan.broken:
         faults += _classify(scan.broken, select(LINK_COLUMNS))
     checked = ["chain", "columns"]
+    if schema_differences is not None:  # part of the chain's check: not listed apart (the README shows the list)
+        faults.extend(Fault(seq=None, kind="schema", message=m) for m in schema_differences())
     if head is not None:
         checked.append("head")
         fault = _head_fault(scan, head)
@@ -453,7 +504,16 @@ def verify(
         ok=not faults,
         rows=scan.rows,
         head_seq=scan.head_seq,
-        head_hash=scan.head_hash,
+        head_hash=printable(scan.head_hash),
         checked=tuple(checked),
-        faults=tuple(faults),
+        faults=tuple(f.model_copy(update={"message": printable(f.message)}) for f in faults),
     )
+
+
+def printable(text: object) -> str:
+    """Text from a tampered row made safe to print and encode: lone surrogates (bytes that were not
+    UTF-8) and control characters written as escapes."""
+    value = str(text)
+    if value.isprintable():
+        return value
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
