@@ -8,7 +8,7 @@ from helpers import body, ev
 
 from tracker.core.rules import apply
 from tracker.core.state import State, as_json, empty
-from tracker.store.packing import Packer, link_id, unpack, unpack_state
+from tracker.store.packing import Packer, chain_reader, link_id, unpack, unpack_state
 
 FLOAT = ev("floated", id="f", actor="north", addressees=["south"], mediators=["un"], terms="60 days")
 
@@ -32,7 +32,7 @@ def test_a_packed_state_unpacks_to_its_json_form() -> None:
     state = fold(FLOAT, *denials(3), ev("rejected", id="x", actor="ally"), ev("considering", id="c", actor="south"))
     packer = Packer("p")
     text = packer.pack(state)
-    assert unpack("p", state["status"], text, links_of(packer)) == as_json(state)
+    assert unpack("p", state["status"], text, chain_reader(links_of(packer))) == as_json(state)
     assert as_json(state)["warnings"] and len(as_json(state)["denials"]) == 3
 
 
@@ -72,3 +72,9 @@ def test_folding_on_from_a_stored_state_packs_as_a_fresh_fold() -> None:
     more = ev("denied", id="late", actor="north")
     resumed = apply(unpack_state("p", "floated", stored), body(more))
     assert Packer("p").pack(resumed) == Packer("p").pack(fold(*events, more))
+
+
+def test_unread_lists_keep_their_lengths() -> None:
+    state = fold(FLOAT, *denials(3))
+    unread = unpack("p", state["status"], Packer("p").pack(state), None)
+    assert len(unread["denials"]) == 3 and unread["warnings"] == []

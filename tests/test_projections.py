@@ -21,7 +21,7 @@ from tracker.core.replay import Question, answer, effective, fold
 from tracker.core.state import as_json
 from tracker.store import clock
 from tracker.store.lookup import PROJECTIONS_FORMAT
-from tracker.store.packing import read_links, unpack
+from tracker.store.packing import chain_reader, read_links, unpack
 
 REPORTED = [None, "2023-12", "2024-01-20", "2024-02", "2024-12-31", "2025-03-01"]
 KINDS = ["considering", "accepted", "rejected", "denied", "reversed", "withdrawn", "collapsed"]
@@ -97,7 +97,7 @@ def _assert_fresh(t: Tracker, log: list[list[dict[str, Any]]], stamps: list[str]
     now = {p: as_json(fold(p, effective(stream))) for p, stream in t.store.streams() if effective(stream)}
     links = read_links(t.store.conn)
     stored = t.store.conn.execute("SELECT proposal, status, state FROM proposals")
-    assert {p: unpack(p, status, state, links) for p, status, state in stored} == now
+    assert {p: unpack(p, status, state, chain_reader(links)) for p, status, state in stored} == now
     tables = {
         "intervals": "SELECT * FROM intervals ORDER BY axis, proposal, valid_from",
         "proposals": "SELECT * FROM proposals ORDER BY proposal",

@@ -177,13 +177,15 @@ class Tracker:
         on: str | None = None,
         known_by: str | None = None,
         as_recorded: str | None = None,
+        lists: bool = True,
     ) -> list[Answer]:
         """The state of every proposal (or one) for the three time questions.
 
         A question on one axis (or none) is an indexed lookup in the ``intervals``
         projection; a question on two or three axes replays each proposal's own stream.
         Each answer's ``state`` is the JSON form of the proposal's state (``state.as_json``);
-        ``history`` and ``audit`` tell the story behind it.
+        ``history`` and ``audit`` tell the story behind it. ``lists=False`` skips reading the
+        denials, warnings and ledger of a one-axis answer (only their lengths are right).
         """
         q = question(on, known_by, as_recorded)
         if proposal is not None and self.store.version(proposal) == 0:
@@ -192,7 +194,7 @@ class Tracker:
         asked = [(axis, cut) for axis, cut in cuts if cut is not None]
         if len(asked) <= 1:
             axis, cut = asked[0] if asked else ("as_recorded", END_OF_TIME)
-            return answers_at(self.store.conn, axis, cut, proposal, today=q.today)
+            return answers_at(self.store.conn, axis, cut, proposal, today=q.today, lists=lists)
         streams = [(proposal, self.store.stream(proposal))] if proposal is not None else self.store.streams()
         out = []
         for name, records in streams:

@@ -168,7 +168,8 @@ def status(
     from tracker.views import text as render
 
     with _open(db) as t:
-        answers = t.status(proposal, on=on, known_by=known_by, as_recorded=as_recorded)
+        # the table shows only how many denials there are: the lists are read for JSON and CSV only
+        answers = t.status(proposal, on=on, known_by=known_by, as_recorded=as_recorded, lists=json or csv)
         stream = t.versions() if versions else None
     q = question(on, known_by, as_recorded)
     if not _status_export(answers, q, json=json, csv=csv, markdown=markdown):

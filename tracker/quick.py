@@ -114,12 +114,13 @@ def read(conn: sqlite3.Connection, opts: Mapping[str, Any], q: Question) -> str:
             raise Declined
     asked = [(axis, cut) for axis, cut in zip(Question._fields, q, strict=True) if cut is not None]
     axis, cut = asked[0] if asked else ("as_recorded", END_OF_TIME)  # one axis at most (see question)
-    answers = answers_at(conn, axis, cut, proposal, today=now()[:10])
+    as_json = bool(opts.get("json"))
+    answers = answers_at(conn, axis, cut, proposal, today=now()[:10], lists=as_json)
     versions = None
     if opts.get("versions", True):
         sql = "SELECT proposal, max(version) FROM events GROUP BY proposal"
         versions = {str(p): int(v) for p, v in conn.execute(sql)}
-    return render.status_output(answers, q, versions, as_json=bool(opts.get("json")))
+    return render.status_output(answers, q, versions, as_json=as_json)
 
 
 def _utf8(stream: Any) -> bool:

@@ -114,7 +114,8 @@ def required(state: State) -> tuple[str, ...]:
     if state["required"]:
         return state["required"]
     proposer = state["proposer"]
-    head = (proposer,) if proposer is not None else ()
+    # A mediator who floats the proposal (the UN putting forward a truce) has a role, not a stance.
+    head = (proposer,) if proposer is not None and proposer not in state["mediators"] else ()
     if state["addressees"]:
         return head + tuple(p for p in state["addressees"] if p != proposer)
     roles = (*state["mediators"], *state["endorsers"])
@@ -247,6 +248,8 @@ def _ledger(entries: Rows) -> tuple[Rows, Rows, Rows]:
     claims: dict[str, dict[str, Any]] = {}
     objections = []
     for x in entries:
+        if "kind" not in x:  # an element left unread (``packing.unpack`` without a reader)
+            continue
         if x["kind"] == "allegation":
             violations[x["event"]] = {"event": x["event"], "claimant": x["claimant"], "accused": x["accused"],
                                       "incident": x["incident"], "location": x["location"],
@@ -313,11 +316,11 @@ def _window(state: State) -> None:
     state["start"] = tuple(terms.start(effective))  # type: ignore[typeddict-item]
     if state["end_rule"] == "open":
         state["expiry"] = None
-    elif state["ends"] is not None:
-        state["expiry"] = tuple(terms.expiry_of_end(state["ends"]))  # type: ignore[typeddict-item]
-    elif state["duration"] is not None:
+    elif state["duration"] is not None:  # first: the end it gave moves with a later effective
         state["ends"] = terms.end_of(effective, state["duration"])
         state["expiry"] = tuple(terms.expiry_after(effective, state["duration"]))  # type: ignore[typeddict-item]
+    elif state["ends"] is not None:
+        state["expiry"] = tuple(terms.expiry_of_end(state["ends"]))  # type: ignore[typeddict-item]
     else:
         state["expiry"] = None
 
@@ -361,6 +364,11 @@ def _agree(state: State, e: Event, changes: Changes) -> None:
     _change(changes, e, "agreed_by", None, e["id"])
 
 
+def _lapsed(state: State, e: Event) -> bool:
+    """Whether the agreement was closed (collapsed, expired, terminated) or past its end when ``e`` happened."""
+    return state["agreed_by"] is not None and (state["closure"] in REOPENABLE or _after_end(state, e))
+
+
 def _after_end(state: State, e: Event) -> bool:
     """Whether the event certainly happened after the agreement's scheduled end (it had lapsed)."""
     expiry = state["expiry"]
@@ -377,9 +385,22 @@ def _recommit(state: State, e: Event, changes: Changes, *, read_as: bool) -> Non
     if read_as:
         _warn(state, f"{e['id']}: {e['type']} by {actor} after the agreement ended, read as a recommitment")
     if set(required(state)) <= set(state["recommitted"]):
-        if e.get("effective") is None and e.get("ends") is None and e.get("duration") is None:
+        # The terms of the old agreement do not carry over: with no term named in this round it is
+        # open-ended from today; an ``effective`` from before the round (the old start) gives way to
+        # the day of the recommitment, so a duration counts from it.
+        stances = state["stances"]
+        round_ = {stances[p]["event"] for p in state["recommitted"] if p in stances} | {e["id"]}
+        if state["terms_by"] not in round_:
             state["effective"], state["ends"], state["duration"] = None, None, None
+        elif state["effective"] is not None:
+            first = min(bounds(stances[p]["occurred"]).earliest for p in state["recommitted"] if p in stances)
+            if terms.start(state["effective"]).latest < first:
+                state["effective"] = None
         _agree(state, e, changes)
+    elif state["closure"] is None:
+        # Lapsed, and not every party has recommitted yet: it stays expired whatever terms this
+        # recommitment named (they hold once the others recommit), not revived by one side alone.
+        state["closure"], state["closed_by"] = "expired", None
 
 
 # -- the rules ------------------------------------------------------------------------------------
@@ -408,12 +429,13 @@ def _stance(state: State, e: Event, changes: Changes) -> None:
         _terminate_by(state, e, stance, changes)
         return
     _check_party(state, e)
+    lapsed = _lapsed(state, e)  # judged on the terms before this event's own
     _set_stance(state, e, stance, changes)
     if kind in TERM_KINDS:
         _adopt_terms(state, e)
     if stance not in ACCEPTING:
         return
-    if state["agreed_by"] is not None and (state["closure"] in REOPENABLE or _after_end(state, e)):
+    if lapsed:
         _recommit(state, e, changes, read_as=True)
     elif state["agreed_by"] is None and state["closure"] is None and _all_accept(state):
         _agree(state, e, changes)
@@ -607,6 +629,7 @@ def _claimed(state: State, e: Event, changes: Changes) -> None:
 
 
 def _recommitted(state: State, e: Event, changes: Changes) -> None:
+    lapsed = _lapsed(state, e)
     if e.get("terms") is not None:
         state["terms"] = e["terms"]
     _set_stance(state, e, "accepted", changes)
@@ -614,8 +637,9 @@ def _recommitted(state: State, e: Event, changes: Changes) -> None:
     if state["agreed_by"] is None:
         if _all_accept(state):
             _agree(state, e, changes)
-        return
-    _recommit(state, e, changes, read_as=False)
+    elif lapsed:
+        _recommit(state, e, changes, read_as=False)
+    # an agreement still in force: a reaffirmation (its terms adopted), not a new agreement
 
 
 def _expired(state: State, e: Event, changes: Changes) -> None:

@@ -94,8 +94,8 @@ BEGIN SELECT RAISE(ABORT, 'the event log is append-only: DELETE refused'); END;
 VIEWS = (
     """CREATE VIEW IF NOT EXISTS current_status AS
     SELECT p.proposal, p.status, p.proposer,
-        (SELECT group_concat(value, ', ') FROM json_each(p.state, '$[1]')) AS addressees,
-        p.disputed, p.version AS events, json_extract(p.state, '$[11]') AS last_event,
+        (SELECT group_concat(value, ', ') FROM json_each(p.state, '$[4]')) AS addressees,
+        p.disputed, p.version AS events, json_extract(p.state, '$[14]') AS last_event,
         (SELECT max(e.recorded_at) FROM events e WHERE e.proposal = p.proposal) AS last_recorded_at
     FROM proposals p ORDER BY p.proposal""",
     """CREATE VIEW IF NOT EXISTS status_intervals AS

@@ -13,17 +13,19 @@ import sqlite3
 
 from tracker.core.replay import Answer
 from tracker.core.rules import judged
-from tracker.store.packing import read_links, unpack
+from tracker.store.packing import stored_reader, unpack
 
 END_OF_TIME = "~"
 """Sorts after every date and timestamp: the cut-off of a question with no axis."""
 
-PROJECTIONS_FORMAT = "4"
+PROJECTIONS_FORMAT = "5"
 """The stored form of the projections; the store rebuilds a file written in another on open.
 
 1: the first (issue 4); 2: ``proposals.state`` written compact (``codec.canonical``);
 3: ``proposals.state`` is the ``intervals`` state (no ``history``, keys in model order);
-4: states packed (``packing``): the fixed-size part in the piece, denials and warnings as ``links``.
+4: states packed (``packing``): the fixed-size part in the piece, denials and warnings as ``links``;
+5: the agreement lifecycle's fields in the packed state, the ledger as ``links``, ``on`` pieces split at
+   transitions with no event.
 """
 
 AXES = ("on", "known_by", "as_recorded")
@@ -65,20 +67,26 @@ def pieces_at(
 
 
 def answers_at(
-    conn: sqlite3.Connection, axis: str, cut: str, proposal: str | None = None, *, today: str | None = None
+    conn: sqlite3.Connection,
+    axis: str,
+    cut: str,
+    proposal: str | None = None,
+    *,
+    today: str | None = None,
+    lists: bool = True,
 ) -> list[Answer]:
     """``pieces_at`` decoded: each proposal's answer on ``axis`` holding at ``cut``, sorted by proposal.
 
-    The lists of every answer are read in one pass over ``links`` (one proposal's rows when one
-    is asked). The status is judged on the day asked (``rules.judged``): the ``on`` cut-off,
-    else ``today``; an ``on`` piece already holds the transitions with no event (its status
-    and the terms left uncertain)."""
-    pieces = pieces_at(conn, axis, cut, proposal)
-    links = read_links(conn, None if proposal is None else [proposal])
+    The status is judged on the day asked (``rules.judged``): the ``on`` cut-off, else ``today``;
+    an ``on`` piece already holds the transitions with no event (its status and the terms left
+    uncertain). Each answer's lists (denials, warnings, the ledger) are read from ``links``, only
+    the links they hold; ``lists=False`` leaves them unread, with only their lengths right (the
+    status table shows no more)."""
     day = cut if axis == "on" else today
     known_by = cut if axis == "known_by" else None
     out = []
-    for name, status, ids, packed in pieces:
-        state, marks = judged(unpack(name, status, packed, links), day, known_by)
-        out.append(Answer(name, state, ids if axis == "on" else ids + marks))
+    for name, status, ids, packed in pieces_at(conn, axis, cut, proposal):
+        state = unpack(name, status, packed, stored_reader(conn, name) if lists else None)
+        judged_state, marks = judged(state, day, known_by)
+        out.append(Answer(name, judged_state, ids if axis == "on" else ids + marks))
     return out

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from tracker.core import codec
 from tracker.core.intervals import AXES, Axis, Interval, extend, intervals
 from tracker.core.replay import Record, effective, fold, has_correction
+from tracker.core.state import CHAINS
 from tracker.store.lookup import pieces_at
 from tracker.store.packing import FIXED, LinkRow, Packer, unpack_state
 from tracker.store.tables import Readable, Rows
@@ -329,7 +330,7 @@ class ValidTime:
 
 def _current_row(proposal: str, version: int, last_seq: int, status: str | None, state: str) -> tuple[object, ...]:
     """A row of ``proposals``: the stream's length and last seq, and the state now (with what it says)."""
-    packed = codec.loads(state)
+    packed = codec.loads(state)[len(CHAINS) :]
     disputed, proposer = packed[FIXED.index("disputed")], packed[FIXED.index("proposer")]
     return (proposal, status, version, int(disputed), proposer, last_seq, state)
 
