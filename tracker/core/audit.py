@@ -258,7 +258,6 @@ DERIVED_RULES = {
 
 def _derived_step(d: Derived) -> Step:
     """A transition with no event, as a step of the replay."""
-    change = {"event": d.term, "kind": "derived", "actor": "-", "field": "status", "before": d.before, "after": d.after}
     return Step(
         seq=None,
         id=d.term,
@@ -270,7 +269,7 @@ def _derived_step(d: Derived) -> Step:
         person=None,
         sources=(),
         rule=DERIVED_RULES[d.term.rsplit("#", 1)[1]],
-        changes=(change,),
+        changes=(d.transition(),),
         warnings=(),
         status=d.after,
     )

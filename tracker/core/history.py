@@ -30,7 +30,6 @@ class HistoryEntry(Value):
 
 def derived_entry(d: Derived) -> HistoryEntry:
     """A transition with no event as a row of the story."""
-    change = {"event": d.term, "kind": "derived", "actor": "-", "field": "status", "before": d.before, "after": d.after}
     return HistoryEntry(
         seq=None,
         id=d.term,
@@ -40,7 +39,7 @@ def derived_entry(d: Derived) -> HistoryEntry:
         kind="derived",
         actor="-",
         person=None,
-        changes=(change,),
+        changes=(d.transition(),),
         status=d.after,
         source=None,
     )

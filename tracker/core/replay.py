@@ -204,6 +204,11 @@ class Derived(NamedTuple):
     after: str | None
     term: str
 
+    def transition(self) -> Transition:
+        """The change it made, as the rules report theirs."""
+        return {"event": self.term, "kind": "derived", "actor": "-", "field": "status", "before": self.before,
+                "after": self.after}  # fmt: skip
+
 
 def derived(state: State, after: str, until: str | None) -> list[Derived]:
     """The transitions with no event of a state on the days in (``after``, ``until``], in order."""
