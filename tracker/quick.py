@@ -19,6 +19,7 @@ path then reports it in its own words.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Mapping, Sequence
@@ -35,6 +36,10 @@ from tracker.views import text as render
 
 VALUED = {"--on": "on", "--known-by": "known_by", "--as-recorded": "as_recorded", "--db": "db"}
 FLAGS = {"--json": ("json", True), "--versions": ("versions", True), "--no-versions": ("versions", False)}
+STRICT_INSTANT = re.compile(
+    r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?"
+)
+"""The ``--as-recorded`` forms the quick path answers itself (ASCII digits, years 1000-9999)."""
 NEEDED_TABLES = {"meta", "events", "intervals", "interval_streams"}
 
 
@@ -77,6 +82,9 @@ def parse(argv: Sequence[str]) -> dict[str, Any]:
 
 def question(opts: Mapping[str, Any]) -> Question:
     """Normalise the cut-offs; any malformed one declines (the typer path names the option)."""
+    recorded = opts.get("as_recorded")
+    if recorded is not None and not STRICT_INSTANT.fullmatch(recorded):  # the typer path checks the rest
+        raise Declined
     try:
         q = Question(
             day(opts["on"]) if "on" in opts else None,
@@ -156,4 +164,8 @@ def answer(argv: Sequence[str]) -> int | None:
     except BrokenPipeError:  # ``tracker status | head``: stop quietly, as cli.handled does
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as exc:  # ``tracker status > /dev/full``: one line, no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.stderr.write(f"error: cannot write the answer: {exc.strerror or exc}\n")
+        return 1
     return 0

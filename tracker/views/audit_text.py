@@ -13,6 +13,7 @@ from tracker.core.audit import Audit, EventRef, Step
 from tracker.core.diff import Diff
 from tracker.core.provenance import Provenance
 from tracker.store.verify import Verification
+from tracker.views.text import lines as printable_lines
 from tracker.views.text import table, to_json
 
 __all__ = [
@@ -51,7 +52,7 @@ def verification_text(v: Verification) -> str:
     where = f"seq {first.seq}" if first.seq is not None else "a derived table"
     lines = [f"FAILED: first fault at {where}: {first.kind}; {len(v.faults)} fault(s) in {v.rows} row(s)"]
     lines += [f"  {'seq ' + str(f.seq) if f.seq is not None else '-'}: {f.kind}: {f.message}" for f in v.faults]
-    return "\n".join(lines)
+    return printable_lines(lines)
 
 
 # -- audit -------------------------------------------------------------------------------
@@ -109,7 +110,7 @@ def audit_text(a: Audit) -> str:
                 )
     if a.uncertain:
         lines.append(f"\nMay also have happened by then (not applied): {', '.join(a.uncertain)}")
-    return "\n".join(lines)
+    return printable_lines(lines)
 
 
 STATES = {
@@ -179,7 +180,7 @@ def why_text(p: Provenance) -> str:
             lines += [f"    {s}" for s in _sources(cited[seq])] or ["    (no source recorded)"]
     if p.uncertain:
         lines.append(f"\nMay also count (uncertain, not applied): {', '.join(p.uncertain)}")
-    return "\n".join(lines)
+    return printable_lines(lines)
 
 
 def _short(value: str | None, width: int = 60) -> str:
@@ -204,4 +205,4 @@ def diff_text(d: Diff) -> str:
             lines.append(f"  {c.field}: {c.before if c.before is not None else '-'} -> {c.after or '-'}{by}")
         for e in p.events:
             lines.append(f"  event #{e.seq} {e.kind} by {e.actor} on {e.occurred} [{e.id}]: {e.before} -> {e.after}")
-    return "\n".join(lines)
+    return printable_lines(lines)

@@ -7,6 +7,7 @@ the ``intervals`` projection) without importing pydantic, and must print the sam
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol
@@ -88,9 +89,24 @@ def to_json(obj: Any) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False)
 
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters (escape sequences among them), line and
+    paragraph separators and bidirectional overrides shown as ``\\uXXXX``, never sent raw."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def lines(text: Iterable[str]) -> str:
+    """Lines of text for a terminal (each may hold newlines of its own), made ``printable`` between
+    the newlines, joined by newlines."""
+    return "\n".join("\n".join(map(printable, line.split("\n"))) for line in text)
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """A plain left-aligned text table."""
-    body = [list(map(str, r)) for r in rows]
+    """A plain left-aligned text table (every cell ``printable``)."""
+    body = [[printable(str(c)) for c in r] for r in rows]
     widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(headers)]
     lines = ["  ".join(h.upper().ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]

@@ -16,6 +16,7 @@ from tracker.core.dates import MAX_DAY, MIN_DAY
 from tracker.core.replay import Question, Record, classify, effective
 from tracker.core.segments import Segment, status_intervals
 from tracker.core.value import Value
+from tracker.views.text import lines as printable_lines
 
 STATUS_COLOURS = {
     "floated": "#9ca3af",
@@ -343,4 +344,4 @@ def text(lanes_: Sequence[Lane], start: str, end: str, on: str | None = None, wi
         lines.append(f"{'':{label}}  {' ' * col}^ on {on}")
     key = "  ".join(f"{letter} {status}" for status, letter in STATUS_LETTERS.items())
     lines.append(f"{key}; lower case: an event's date is uncertain then; ? may have begun")
-    return "\n".join(lines)
+    return printable_lines(lines)
