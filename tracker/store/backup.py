@@ -30,12 +30,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from tracker.core import jsonin
+from tracker.core.chain import GENESIS, link
 from tracker.core.events import SCHEMA_VERSION, canonical_json, event_body, parse_event
 from tracker.core.upcast import check_version, upcast
 from tracker.core.validate import MAX_DIAGNOSE_BYTES, MAX_LINE_BYTES, Line
 from tracker.errors import InputError, TrackerError
 from tracker.store import clock
-from tracker.store.verify import GENESIS, link
 
 _KEYS = {"seq", "recorded_at", "hash", "event"}
 RECORDED_AT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import hashlib
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tracker.core.chain import GENESIS, link
 from tracker.core.dates import bounds
 from tracker.core.events import SCHEMA_VERSION, Event
 from tracker.core.replay import Record
@@ -35,7 +35,7 @@ from tracker.store.faults import (
     store_error,
 )
 from tracker.store.lookup import PROJECTIONS_FORMAT
-from tracker.store.verify import COLUMNS, GENESIS  # the row layout and the chain's start, as the checker reads them
+from tracker.store.verify import COLUMNS  # the row layout, as the checker reads it
 from tracker.store.workers import RAW_COLUMNS, Raw, derive_streams, record
 
 if TYPE_CHECKING:
@@ -112,15 +112,9 @@ VIEWS = (
 
 
 
-def canonical_row(seq: int, recorded_at: str, schema_version: int, body: str) -> str:
-    """The text a row's hash covers: sorted keys, no spaces, the event body embedded as stored."""
-    return f'{{"event":{body},"recorded_at":"{recorded_at}","schema_version":{schema_version},"seq":{seq}}}'
-
-
 def row_hash(prev_hash: str, seq: int, recorded_at: str, schema_version: int, body: str) -> str:
-    """SHA-256 (hex) of the previous hash followed by the row's canonical text, UTF-8."""
-    text = prev_hash + canonical_row(seq, recorded_at, schema_version, body)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 (hex) of the previous hash followed by the row's canonical text (``core.chain``)."""
+    return link(prev_hash, seq, recorded_at, schema_version, body, strict=True)
 
 
 @dataclass(frozen=True)

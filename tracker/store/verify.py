@@ -4,7 +4,7 @@ Pure checks over the raw rows of the ``events`` table (as ``Store.rows(columns)`
 each pass reading only the columns it needs:
 
 - the hash chain: each row's ``hash`` must be SHA-256 of ``prev_hash`` + its canonical text
-  (see ``tracker.store.canonical_row``), its ``prev_hash`` the hash of the row before, and
+  (see ``tracker.core.chain``), its ``prev_hash`` the hash of the row before, and
   ``seq`` must count 1, 2, 3, ... A break is classified by what explains it: an *edited* row,
   a *deleted* row, a *reordered* (moved) row, an *inserted* row;
 - the derived columns (id, proposal, type, actor, occurred/reported and their bounds,
@@ -28,13 +28,13 @@ from hashlib import sha256
 from typing import Any, NamedTuple
 
 from tracker.core import codec, jsonin
+from tracker.core.chain import GENESIS, link
 from tracker.core.dates import DateError, bounds
 from tracker.core.events import KINDS, SCHEMA_VERSION
 from tracker.core.upcast import upcast
 from tracker.core.value import Value
 from tracker.errors import InputError, TrackerError
 
-GENESIS = "0" * 64  # the prev_hash of seq 1 (same as tracker.store.GENESIS)
 Row = Sequence[Any]
 COLUMNS = (  # every column of the events table, in order (tracker.store writes rows in this order)
     "seq",
@@ -97,16 +97,6 @@ def parse_head(text: str) -> tuple[int, str]:
     if match is None:
         raise InputError(f"expected SEQ:HASH (64 hex digits), got {text!r}", field="head")
     return int(match[1]), match[2]
-
-
-def link(prev: str, seq: int, recorded_at: str, schema_version: int, body: str) -> str:
-    """The chain link of a row: as ``tracker.store.row_hash``, inlined here for speed.
-
-    Text read from a tampered file may hold lone surrogates (bytes that were not UTF-8): they are
-    hashed as such (``surrogatepass``), which no row the store wrote can match.
-    """
-    text = f'{prev}{{"event":{body},"recorded_at":"{recorded_at}","schema_version":{schema_version},"seq":{seq}}}'
-    return sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass
