@@ -127,3 +127,26 @@ def test_empty_log(tracker: Tracker, tmp_path: Path) -> None:
 
 def test_named_lanes_keep_the_order_asked(told: Tracker) -> None:
     assert [lane.proposal for lane in told.timeline(["beta-2025", "alpha-2024"])] == ["beta-2025", "alpha-2024"]
+
+
+def test_an_agreement_lane_shows_its_end_and_never_stays_green_after_it(tmp_path: Path) -> None:
+    from tracker.views.timeline import STATUS_COLOURS, svg
+
+    with Tracker(tmp_path / "t.db") as t:
+        t.append(
+            [
+                {"type": "floated", "id": "f", "proposal": "truce", "actor": "un", "addressees": ["north", "south"],
+                 "occurred": "2022-04-01", "effective": "2022-04-02", "duration": "P60D",
+                 "deadlines": [{"what": "withdrawal", "due": "2022-05-01"}]},
+                {"type": "accepted", "id": "n", "proposal": "truce", "actor": "north", "occurred": "2022-04-01"},
+                {"type": "accepted", "id": "s", "proposal": "truce", "actor": "south", "occurred": "2022-04-01"},
+            ]
+        )  # fmt: skip
+        (lane,) = t.timeline()
+    assert lane.scheduled_end == "2022-06-01" and lane.deadlines == (("withdrawal", "2022-05-01"),)
+    statuses = [(s.valid_from, s.status) for s in lane.intervals]
+    assert statuses == [("2022-04-01", "agreed"), ("2022-04-02", "in_force"), ("2022-06-01", "expired")]
+    assert STATUS_COLOURS["expired"] != STATUS_COLOURS["in_force"]
+    picture = svg([lane], "2022-03-01", "2022-07-01")
+    assert 'class="scheduled-end"' in picture and 'class="deadline"' in picture
+    assert 'data-status="expired" x=' in picture

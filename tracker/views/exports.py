@@ -43,6 +43,12 @@ def status_row(a: Answer) -> dict[str, Any]:
         "version": s["version"],
         "last_event": s["last_event"],
         "warnings": "; ".join(s["warnings"]),
+        "effective": (s["effective"] or s["agreed_on"]) if s["agreed_by"] else s["effective"],
+        "scheduled_end": s["ends"],
+        "deadlines": "; ".join(f"{d['what']}: {d['due']} ({d['state']})" for d in s["deadlines"]),
+        "suspended_by": "; ".join(f"{a} since {v['since']}" for a, v in sorted(s["suspended"].items())),
+        "violations": len(s["violations"]),
+        "projected": s["projected"],
     }
 
 
@@ -109,6 +115,7 @@ def to_csv(rows: Iterable[Mapping[str, Any]], headers: Sequence[str]) -> str:
 STATUS_COLUMNS = (
     "proposal", "status", "proposer", "addressees", "stances", "disputed", "denials",
     "may_also_count", "version", "last_event", "warnings",
+    "effective", "scheduled_end", "deadlines", "suspended_by", "violations", "projected",
 )  # fmt: skip
 HISTORY_COLUMNS = (
     "seq", "id", "occurred", "reported", "recorded_at", "kind", "actor", "person", "changes", "status", "source",

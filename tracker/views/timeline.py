@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from html import escape
 from itertools import groupby
 
-from tracker.core.dates import MAX_DAY, MIN_DAY
-from tracker.core.replay import Question, Record, classify, effective
+from tracker.core.dates import MAX_DAY, MIN_DAY, bounds
+from tracker.core.replay import Question, Record, classify, effective, fold
 from tracker.core.segments import Segment, status_intervals
 from tracker.core.value import Value
 from tracker.views.text import lines as printable_lines
@@ -92,11 +92,14 @@ class Mark(Value):
 
 
 class Lane(Value):
-    """One proposal's swim lane."""
+    """One proposal's swim lane: its status segments, its events, and an agreement's scheduled end
+    (the first day expired, earliest) and deadlines (what, the last day due)."""
 
     proposal: str
     intervals: tuple[Segment, ...]
     marks: tuple[Mark, ...]
+    scheduled_end: str | None = None
+    deadlines: tuple[tuple[str, str], ...] = ()
 
 
 def _mark(rec: Record) -> Mark:
@@ -124,8 +127,13 @@ def lanes(records: Iterable[Record], question: Question, proposals: Sequence[str
     for proposal, group in groupby(live, key=lambda r: r.proposal):
         recs = list(group)
         marks = tuple(_mark(r) for r in sorted(recs, key=lambda r: r.order) if classify(r, known) >= 0)
+        state = fold(proposal, [r for r in recs if classify(r, known) == 1])
         out[proposal] = Lane(
-            proposal=proposal, intervals=tuple(status_intervals(proposal, recs, question)), marks=marks
+            proposal=proposal,
+            intervals=tuple(status_intervals(proposal, recs, question)),
+            marks=marks,
+            scheduled_end=state["expiry"][0] if state["expiry"] and state["agreed_by"] else None,
+            deadlines=tuple((d["what"], bounds(d["due"]).latest) for d in state["deadlines"]),
         )
     return [out[p] for p in dict.fromkeys(proposals) if p in out] if proposals else list(out.values())
 
@@ -201,6 +209,19 @@ def _lane(lane: Lane, index: int, scale: _Scale, end: str) -> list[str]:
                     f'fill="url(#hatch)"><title>{escape(m.kind)} by {escape(m.actor)}: date uncertain, '
                     f"{m.earliest} to {m.latest}</title></rect>"
                 )
+    if lane.scheduled_end is not None and lane.scheduled_end < MAX_DAY:
+        x = scale.x(lane.scheduled_end)
+        out.append(
+            f'<line class="scheduled-end" x1="{x:.1f}" x2="{x:.1f}" y1="{bar_y - 4}" y2="{bar_y + bar_h + 4}">'
+            f"<title>scheduled end: expired from {lane.scheduled_end}</title></line>"
+        )
+    for what, due in lane.deadlines:
+        if due < MAX_DAY:
+            x = scale.x(due, end_of_day=True)
+            out.append(
+                f'<path class="deadline" d="M{x:.1f},{bar_y + bar_h + 1} l-4,6 h8 z">'
+                f"<title>deadline: {escape(what)}, due by {due}</title></path>"
+            )
     rows: list[float] = []
     for m in sorted(lane.marks, key=lambda m: m.latest):
         x = scale.x(m.latest if m.latest < MAX_DAY else m.earliest, end_of_day=m.latest < MAX_DAY) - 0.5
@@ -227,6 +248,7 @@ _STYLE = (
     ".marker circle{fill:#fff;stroke:#111827;stroke-width:1.5}"
     ".marker text{text-anchor:middle;font-size:9px;font-weight:700}.on-line{stroke:#2563eb;stroke-width:2}"
     ".on-label{fill:#2563eb;font-weight:600}.legend text{font-size:11px}"
+    ".scheduled-end{stroke:#111827;stroke-width:2;stroke-dasharray:3 2}.deadline{fill:#b45309}"
 )
 
 
