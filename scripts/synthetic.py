@@ -1,8 +1,10 @@
 """A seeded generator of a realistic synthetic log, written as JSONL with flat memory.
 
 N proposals x M events each, interleaved as a feed would deliver them: every proposal
-is floated first (to one to three addressees, sometimes through mediators), then parties
-consider, accept, reject, reverse, deny and withdraw; some proposals collapse. Dates are
+is floated first (to one to three addressees, sometimes through mediators; a third with terms:
+in force from a day, for 30 days to two months), then parties consider, accept, sign, reject,
+reverse, deny and withdraw, and once agreed it takes effect, is extended, suspended and resumed,
+accused of violations, claimed about, endorsed; some proposals collapse or are terminated. Dates are
 fuzzy EDTF in the real proportions (days, months, seasons, ``~`` years, intervals), most
 events are reported within days but some months later (late reports about the past),
 some never; about 1% are retracted and 1% amended later in the feed.
@@ -82,6 +84,10 @@ class _Proposal:
             base.update(type="floated", actor=self.proposer, addressees=self.addressees, channel="public")
             if rng.random() < 0.3:
                 base["mediators"] = [rng.choice(PARTIES)]
+            if rng.random() < 0.3:  # a ceasefire with terms: in force from a day, for a while
+                start = self.day + timedelta(days=rng.randint(10, 60))
+                base["effective"] = start.isoformat() if rng.random() < 0.8 else f"{start.year:04d}-{start.month:02d}"
+                base["duration"] = rng.choice(["P30D", "P60D", "P2M", "PT72H"])
         else:
             roll = rng.random()
             candidates = [i for i in self.world[-50:] if i not in self.corrected]
@@ -101,9 +107,11 @@ class _Proposal:
             else:
                 ending = k >= self.length * 0.9  # talks end, if at all, near the end of the stream
                 kind = rng.choices(
-                    ["considering", "accepted", "rejected", "denied", "reversed", "withdrawn", "collapsed"],
-                    weights=[30, 20, 15, 12, 15, 5, 3 if ending else 0],
-                )[0]
+                    ["considering", "accepted", "rejected", "denied", "reversed", "withdrawn", "collapsed",
+                     "signed", "took_effect", "extended", "suspended", "resumed", "violation_alleged", "claimed",
+                     "endorsed", "terminated"],
+                    weights=[30, 20, 15, 12, 15, 5, 3 if ending else 0, 4, 2, 3, 2, 2, 5, 2, 1, 1 if ending else 0],
+                )[0]  # fmt: skip
                 actor = rng.choice(
                     self.addressees if kind == "withdrawn" and not ending else [*self.addressees, self.proposer]
                 )
@@ -112,6 +120,15 @@ class _Proposal:
                     base["stance"] = rng.choice(["considering", "accepted", "rejected"])
                 if kind == "denied" and rng.random() < 0.5:
                     base["target"] = rng.choice(self.ids)
+                if kind == "extended":
+                    base["duration"] = rng.choice(["P30D", "P2M"])
+                if kind in ("suspended", "resumed"):
+                    base["scope"] = rng.choice(["participation", "implementation", "talks"])
+                if kind == "violation_alleged":
+                    base["accused"] = [rng.choice([p for p in [*self.addressees, self.proposer] if p != actor])]
+                    base["incident"] = base["occurred"]
+                if kind == "claimed":
+                    base.update(actor=rng.choice(PARTIES), about=rng.choice(self.addressees), claim="agreed to it")
                 self.world.append(eid)
         reported = _report(rng, base["occurred"], self.day)
         if reported is not None:
