@@ -78,3 +78,18 @@ def test_unread_lists_keep_their_lengths() -> None:
     state = fold(FLOAT, *denials(3))
     unread = unpack("p", state["status"], Packer("p").pack(state), None)
     assert len(unread["denials"]) == 3 and unread["warnings"] == []
+
+
+def test_the_current_status_view_reads_the_packed_fields_where_they_are() -> None:
+    from tracker.core.state import CHAINS
+    from tracker.store.log import VIEWS
+    from tracker.store.packing import FIXED
+
+    view = VIEWS[0]
+    place = {name: len(CHAINS) + FIXED.index(name) for name in ("addressees", "last_event", "agreed_by",
+                                                                 "agreed_on", "effective", "ends")}  # fmt: skip
+    assert f"json_each(p.state, '$[{place['addressees']}]')) AS addressees" in view
+    assert f"json_extract(p.state, '$[{place['last_event']}]') AS last_event" in view
+    assert f"json_extract(p.state, '$[{place['agreed_by']}]') IS NULL" in view
+    assert f"json_extract(p.state, '$[{place['agreed_on']}]')) END AS effective" in view
+    assert f"json_extract(p.state, '$[{place['ends']}]') AS scheduled_end" in view

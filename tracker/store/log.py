@@ -96,6 +96,9 @@ VIEWS = (
     SELECT p.proposal, p.status, p.proposer,
         (SELECT group_concat(value, ', ') FROM json_each(p.state, '$[4]')) AS addressees,
         p.disputed, p.version AS events, json_extract(p.state, '$[14]') AS last_event,
+        CASE WHEN json_extract(p.state, '$[17]') IS NULL THEN json_extract(p.state, '$[19]')
+             ELSE coalesce(json_extract(p.state, '$[19]'), json_extract(p.state, '$[18]')) END AS effective,
+        json_extract(p.state, '$[20]') AS scheduled_end,
         (SELECT max(e.recorded_at) FROM events e WHERE e.proposal = p.proposal) AS last_recorded_at
     FROM proposals p ORDER BY p.proposal""",
     """CREATE VIEW IF NOT EXISTS status_intervals AS

@@ -18,14 +18,15 @@ from tracker.store.packing import stored_reader, unpack
 END_OF_TIME = "~"
 """Sorts after every date and timestamp: the cut-off of a question with no axis."""
 
-PROJECTIONS_FORMAT = "5"
+PROJECTIONS_FORMAT = "6"
 """The stored form of the projections; the store rebuilds a file written in another on open.
 
 1: the first (issue 4); 2: ``proposals.state`` written compact (``codec.canonical``);
 3: ``proposals.state`` is the ``intervals`` state (no ``history``, keys in model order);
 4: states packed (``packing``): the fixed-size part in the piece, denials and warnings as ``links``;
 5: the agreement lifecycle's fields in the packed state, the ledger as ``links``, ``on`` pieces split at
-   transitions with no event.
+   transitions with no event;
+6: the ``current_status`` view shows an agreement's effective day and scheduled end.
 """
 
 AXES = ("on", "known_by", "as_recorded")
