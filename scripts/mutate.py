@@ -36,6 +36,7 @@ TESTS = [
     "tests/test_corpus.py",
     "tests/test_projections.py",
     "tests/test_audit.py",
+    "tests/test_lifecycle.py",
 ]
 """Fast tests first, so that ``-x`` stops early on a caught mutation."""
 
@@ -62,8 +63,8 @@ MUTATIONS = [
     ),
     Mutation(
         "re-float keeps the old terms",
-        '    if e.get("terms") is not None:',
-        '    if e.get("terms") is not None and state["terms"] is None:',
+        '    state["channel"] = e.get("channel", "public")',
+        '    state["channel"], e = e.get("channel", "public"), {**e, "terms": None if state["terms"] else e.get("terms")}',  # noqa: E501
     ),
     Mutation(
         "mediators do not accumulate",
@@ -115,8 +116,8 @@ MUTATIONS = [
     ),
     Mutation(
         "rejection recorded as withdrawal",
-        '    _set_stance(state, e, e["type"], changes)',
-        '    _set_stance(state, e, e["type"].replace("rejected", "withdrawn"), changes)',
+        '    stance = "countered" if kind == "counter_proposed" else kind',
+        '    stance = "countered" if kind == "counter_proposed" else kind.replace("rejected", "withdrawn")',
     ),
     Mutation(
         "reversal to withdrawn recorded as rejected",
@@ -165,22 +166,24 @@ MUTATIONS = [
         '    if e["actor"] != state["proposer"]:',
     ),
     Mutation(
-        "collapse named as withdrawal", '    state["closure"] = "collapsed"', '    state["closure"] = "withdrawn"'
+        "collapse named as withdrawal",
+        '    "collapsed": _closed_as("collapsed"),',
+        '    "collapsed": _closed_as("withdrawn"),',
     ),
     Mutation(
-        "collapse names the previous event",
-        '    state["closed_by"] = e["id"]',
-        '    state["closed_by"] = state["last_event"]',
+        "a closure names the previous event",
+        '        state["closure"], state["closed_by"] = closure, e["id"]',
+        '        state["closure"], state["closed_by"] = closure, state["last_event"]',
     ),
     Mutation(
         "a denial after close warns",
-        'QUIET_AFTER_CLOSE = ("floated", "denied")',
-        'QUIET_AFTER_CLOSE = ("floated",)',
+        'OPEN_AFTER_CLOSE = ("floated", "denied", "violation_alleged", "violation_confirmed", "claimed", "endorsed",',
+        'OPEN_AFTER_CLOSE = ("floated", "violation_alleged", "violation_confirmed", "claimed", "endorsed",',
     ),
     Mutation(
         "no warning after close",
-        "    if closure is not None and kind not in QUIET_AFTER_CLOSE:",
-        '    if closure is not None and kind not in QUIET_AFTER_CLOSE and kind != "accepted":',
+        "    if closure is not None and not quiet:",
+        '    if closure is not None and not quiet and kind != "considering":',
     ),
     # apply
     Mutation(
@@ -204,10 +207,11 @@ MUTATIONS = [
         "    if after != before and before is not None:",
     ),
     # KIND_RANK
-    Mutation("withdrawal after collapse on one day", '    "withdrawn": 5,', '    "withdrawn": 7,'),
-    Mutation("denial before answers on one day", '    "denied": 3,', '    "denied": 1,'),
-    Mutation("floated after considering on one day", '    "floated": 0,', '    "floated": 1,'),
-    # derive_status
+    Mutation("withdrawal after collapse on one day", '    "withdrawn": 50,', '    "withdrawn": 65,'),
+    Mutation("denial before answers on one day", '    "denied": 32,', '    "denied": 12,'),
+    Mutation("floated after considering on one day", '    "floated": 0,', '    "floated": 11,'),
+    Mutation("took effect before the acceptance on one day", '    "took_effect": 25,', '    "took_effect": 5,'),
+    # derive_status and who counts
     Mutation("a closure does not set the status", "    if closure is not None:", '    if closure == "collapsed":'),
     Mutation(
         "withdrawal from the process is no rejection",
@@ -215,24 +219,207 @@ MUTATIONS = [
         '    if "rejected" in held:',
     ),
     Mutation(
-        "partial acceptance by addressees is acceptance",
-        "        counting = len(addressees)",
-        "        counting = len(held)",
+        "partial acceptance is an agreement",
+        '    if any(p not in stances or stances[p]["stance"] not in ACCEPTING for p in counting):',
+        '    if all(p not in stances or stances[p]["stance"] not in ACCEPTING for p in counting):',
     ),
     Mutation(
-        "no parties counts as accepted",
-        '    if counting and len(held) == counting and held.count("accepted") == counting:',
-        '    if len(held) == counting and held.count("accepted") == counting:',
+        "no parties counts as agreed",
+        '    if not counting or state["floated_by"] is None:',
+        '    if state["floated_by"] is None:',
     ),
     Mutation(
-        "the proposer counts when nobody is addressed",
-        '        held = [v["stance"] for p, v in stances.items() if p != proposer]',
-        '        held = [v["stance"] for p, v in stances.items()]',
+        "mediators count when nobody is addressed",
+        '    return head + tuple(p for p in state["stances"] if p != proposer and p not in roles)',
+        '    return head + tuple(p for p in state["stances"] if p != proposer)',
+    ),
+    Mutation(
+        "endorsers count when nobody is addressed",
+        '    roles = (*state["mediators"], *state["endorsers"])',
+        '    roles = state["mediators"]',
+    ),
+    Mutation(
+        "required_parties ignored",
+        '        state["required"] = tuple(e["required_parties"])',
+        "        pass",
     ),
     Mutation(
         "partial acceptance is not considering",
-        '    if "considering" in held or "accepted" in held:',
+        '    if "considering" in held or "accepted" in held or "signed" in held or "participating" in held:',
         '    if "considering" in held:',
+    ),
+    Mutation(
+        "signing is no acceptance",
+        'ACCEPTING = ("accepted", "signed", "participating")',
+        'ACCEPTING = ("accepted", "participating")',
+    ),
+    # the agreement phase: terms and status_at
+    Mutation(
+        "in force a day late (< for <=)",
+        "    if start is None or start[1] <= day:",
+        "    if start is None or start[1] < day:",
+    ),
+    Mutation(
+        "expired a day late (< for <=)",
+        "        if expiry[1] <= day:",
+        "        if expiry[1] < day:",
+    ),
+    Mutation(
+        "a straddling end applied (expiry bounds swapped)",
+        "        if expiry[1] <= day:",
+        "        if expiry[0] <= day:",
+    ),
+    Mutation(
+        "a straddling effective applied (start bounds swapped)",
+        "    if start is None or start[1] <= day:",
+        "    if start is None or start[0] <= day:",
+    ),
+    Mutation(
+        "in force from the agreement, not from effective",
+        '    effective = state["effective"] or state["agreed_on"]',
+        '    effective = state["agreed_on"] or state["effective"]',
+    ),
+    Mutation(
+        "the agreement dated by its report",
+        '    state["agreed_on"] = e["occurred"]',
+        '    state["agreed_on"] = e.get("reported") or e["occurred"]',
+    ),
+    Mutation(
+        "a duration gives no scheduled end",
+        '        state["ends"] = terms.end_of(effective, state["duration"])',
+        "        pass",
+    ),
+    Mutation(
+        "an open end_rule keeps the end",
+        '            state["ends"] = state["duration"] = None',
+        "            pass",
+    ),
+    Mutation(
+        "deadlines do not accumulate",
+        '        due = {d["what"]: d for d in state["deadlines"]}',
+        "        due = {}",
+    ),
+    Mutation(
+        "took_effect without effective: no start",
+        '        e = {**e, "effective": e["occurred"]}',
+        "        pass",
+    ),
+    # extensions
+    Mutation(
+        "an extension does not wait for every party",
+        '    if not set(parties) <= set(state["extensions"]):',
+        '    if not state["extensions"]:',
+    ),
+    Mutation(
+        "the mediator's extension counts for one party",
+        '        state["extensions"] = {p: {"event": e["id"], "ends": new_end} for p in parties}',
+        '        state["extensions"] = {actor: {"event": e["id"], "ends": new_end}}',
+    ),
+    Mutation("different ends not disputed", '        state["disputed"] = True', "        pass"),
+    Mutation("an extension after the end does not reopen", '    if state["closure"] == "expired":', "    if False:"),
+    # after agreement: termination and recommitment
+    Mutation(
+        "a rejection after agreement is no termination",
+        '    if state["agreed_by"] is not None and stance in ("rejected", "withdrawn"):',
+        "    if False:",
+    ),
+    Mutation(
+        "a reversal to rejected after agreement is no termination",
+        '    if state["agreed_by"] is not None and e["stance"] in ("rejected", "withdrawn"):',
+        "    if False:",
+    ),
+    Mutation(
+        "a termination by a party sets no closure",
+        '        state["closure"], state["closed_by"] = "terminated", e["id"]',
+        "        pass",
+    ),
+    Mutation(
+        "one party's recommitment is enough",
+        '    if set(required(state)) <= set(state["recommitted"]):',
+        '    if state["recommitted"]:',
+    ),
+    Mutation(
+        "acceptance after a lapse is no recommitment",
+        '    return state["agreed_by"] is not None and (state["closure"] in REOPENABLE or _after_end(state, e))',
+        '    return state["agreed_by"] is not None and state["closure"] in REOPENABLE',
+    ),
+    Mutation(
+        "acceptance after a closure is no recommitment",
+        '    return state["agreed_by"] is not None and (state["closure"] in REOPENABLE or _after_end(state, e))',
+        '    return state["agreed_by"] is not None and _after_end(state, e)',
+    ),
+    Mutation(
+        "lapsed on its last day (>= for >)",
+        '    return expiry is not None and bounds(e["occurred"]).earliest >= expiry[1]',
+        '    return expiry is not None and bounds(e["occurred"]).earliest > expiry[1]',
+    ),
+    Mutation(
+        "a recommitment keeps the old terms",
+        '            state["effective"], state["ends"], state["duration"] = None, None, None',
+        "            pass",
+    ),
+    Mutation(
+        "a lapsed agreement revived by one party",
+        '        state["closure"], state["closed_by"] = "expired", None',
+        "        pass",
+    ),
+    Mutation(
+        "a mediator who floats it must agree",
+        '    head = (proposer,) if proposer is not None and proposer not in state["mediators"] else ()',
+        "    head = (proposer,) if proposer is not None else ()",
+    ),
+    Mutation(
+        "an acceptance after close warns",
+        'REOPENING = ("accepted", "signed", "recommitted", "extended")',
+        'REOPENING = ("signed", "recommitted", "extended")',
+    ),
+    Mutation("superseded_by not set", '            state["superseded_by"] = e.get("by")', "            pass"),
+    # suspension
+    Mutation(
+        "a suspension leaves it agreed",
+        '        return "suspended" if state["suspended"] else "agreed"',
+        '        return "agreed"',
+    ),
+    Mutation("a suspended agreement judged in force", '    if status == "suspended":', "    if False:"),
+    Mutation(
+        "resuming leaves it suspended",
+        '    state["suspended"] = {p: v for p, v in state["suspended"].items() if p != actor}',
+        "    pass",
+    ),
+    # the ledger, deadlines, projection
+    Mutation(
+        "a denial of an allegation disputes the proposal",
+        '    if e.get("target") is not None and _ledger_target(state, e["target"]) is not None:',
+        "    if False:",
+    ),
+    Mutation(
+        "a denial not put on its entry",
+        '                    table[x["target"]]["denied_by"].append(x["actor"])',
+        "                    pass",
+    ),
+    Mutation(
+        "a confirmation not put on its allegation",
+        '                found["confirmed_by"].append(x["actor"])',
+        "                pass",
+    ),
+    Mutation(
+        "a confirmation of an unknown allegation listed", '            elif x["target"] is None:', "            else:"
+    ),
+    Mutation(
+        "a deadline passed on its day (<= for <)",
+        '    return "passed" if high < day else "open" if low > day else "due"',
+        '    return "passed" if high <= day else "open" if low > day else "due"',
+    ),
+    Mutation("a deadline with no day is due", '        return "open"', '        return "due"'),
+    Mutation(
+        "projected from the known-by day itself",
+        "        and any(known_by < b <= day for b in breakpoints(state))",
+        "        and any(known_by <= b <= day for b in breakpoints(state))",
+    ),
+    Mutation(
+        "a closed proposal has breakpoints",
+        '    return tuple(sorted(days)) if state["status"] in ("agreed", "suspended") else ()',
+        "    return tuple(sorted(days))",
     ),
 ]
 
