@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from freezegun import freeze_time
-from helpers import DATES, PARTIES
+from helpers import DATES, PARTIES, record
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import batched, logs
@@ -617,3 +617,205 @@ def test_history_and_audit_changes_are_the_transitions_of_the_fold(events: list[
             assert {f: v for f, v in last.items() if f.startswith("stance.")} == {
                 f"stance.{a}": s["stance"] for a, s in final["stances"].items()
             }
+
+
+# -- The lifecycle kinds, one example per rule (the oracle above does not model them) --------------
+
+
+def _story(*events: dict[str, Any]) -> list[Any]:
+    """Records of a story of proposal ``p`` (ids given), each reported on the day it happened, recorded at once."""
+    stamp = "2024-07-01T12:00:00.000000Z"
+    return [record(n, stamp, {"proposal": "p", "reported": e["occurred"], **e}) for n, e in enumerate(events)]
+
+
+def _on(records: list[Any], day: str | None, known_by: str | None = None) -> dict[str, Any]:
+    (a,) = answer(records, Question(on=day, known_by=known_by))
+    return a.state
+
+
+AGREED = [
+    {"type": "floated", "id": "f", "actor": "russia", "occurred": "2024-01-01", "addressees": ["ukraine"],
+     "mediators": ["turkey"], "ends": "2024-01-31", "deadlines": [{"what": "withdrawal", "due": "2024-03-01"}]},
+    {"type": "accepted", "id": "a", "actor": "ukraine", "occurred": "2024-01-01"},
+]  # fmt: skip
+"""An agreement in force from 2024-01-01 to 2024-01-31 (expired from 2024-02-01)."""
+
+
+def test_an_extension_waits_for_every_required_party() -> None:
+    one = {"type": "extended", "id": "x1", "actor": "russia", "occurred": "2024-01-20", "new_end": "2024-02-29"}
+    two = {"type": "extended", "id": "x2", "actor": "ukraine", "occurred": "2024-01-25", "new_end": "2024-02-29"}
+    half = _on(_story(*AGREED, one), "2024-02-10")
+    assert (half["status"], half["ends"], list(half["extensions"])) == ("expired", "2024-01-31", ["russia"])
+    full = _on(_story(*AGREED, one, two), "2024-02-10")
+    assert (full["status"], full["ends"], full["extensions"], full["expiry"]) == (
+        "in_force", "2024-02-29", {}, ["2024-03-01", "2024-03-01"]
+    )  # fmt: skip
+    assert full["terms_by"] == "x2" and not full["disputed"]
+    # The mediator extends for every party at once.
+    by_mediator = {**one, "actor": "turkey", "id": "x3"}
+    assert _on(_story(*AGREED, by_mediator), "2024-02-10")["status"] == "in_force"
+    # Different ends: the end is an interval, disputed; straddled days are not applied.
+    other = {**two, "new_end": "2024-03-31"}
+    split = _on(_story(*AGREED, one, other), "2024-03-10")
+    assert (split["ends"], split["expiry"], split["disputed"]) == (
+        "2024-02-29/2024-03-31", ["2024-03-01", "2024-04-01"], True
+    )  # fmt: skip
+    assert split["status"] == "in_force" and answer(_story(*AGREED, one, other), Question(on="2024-03-10"))[0].uncertain
+
+
+def test_an_extension_of_a_reported_expiry_reopens_it() -> None:
+    open_ended = [{**AGREED[0], "ends": None}, AGREED[1]]
+    open_ended[0] = {k: v for k, v in open_ended[0].items() if v is not None}
+    lapse = {"type": "expired", "id": "end", "actor": "turkey", "occurred": "2024-02-01"}
+    ext = [
+        {"type": "extended", "id": f"x{n}", "actor": who, "occurred": "2024-02-05", "new_end": "2024-06-30"}
+        for n, who in enumerate(["russia", "ukraine"])
+    ]
+    assert _on(_story(*open_ended, lapse), "2024-03-01")["status"] == "expired"
+    state = _on(_story(*open_ended, lapse, *ext), "2024-03-01")
+    assert (state["status"], state["closure"], state["ends"]) == ("in_force", None, "2024-06-30")
+
+
+def test_a_suspension_and_its_resumption() -> None:
+    stop = {"type": "suspended", "id": "s", "actor": "ukraine", "occurred": "2024-01-10", "scope": "participation"}
+    go = {"type": "resumed", "id": "r", "actor": "ukraine", "occurred": "2024-01-15", "scope": "participation"}
+    talks = {"type": "suspended", "id": "t", "actor": "russia", "occurred": "2024-01-11", "scope": "talks"}
+    state = _on(_story(*AGREED, stop, talks), "2024-01-12")
+    assert (state["status"], list(state["suspended"]), state["talks"]) == ("suspended", ["ukraine"], "suspended")
+    assert state["stances"]["ukraine"]["stance"] == "suspended"
+    assert _on(_story(*AGREED, stop), None)["status"] == "suspended"
+    state = _on(_story(*AGREED, stop, go), "2024-01-20")
+    assert (state["status"], state["suspended"]) == ("in_force", {})
+    assert state["stances"]["ukraine"]["stance"] == "participating"
+    # Suspended past its end: expired.
+    assert _on(_story(*AGREED, stop), "2024-02-01")["status"] == "expired"
+
+
+def test_the_ledger_routes_denials_and_confirmations() -> None:
+    story = _story(
+        *AGREED,
+        {"type": "violation_alleged", "id": "v", "actor": "ukraine", "occurred": "2024-01-05", "accused": ["russia"],
+         "incident": "2024-01-04", "location": "Zaporizhzhia"},
+        {"type": "denied", "id": "d", "actor": "russia", "occurred": "2024-01-06", "target": "v"},
+        {"type": "violation_confirmed", "id": "c", "actor": "osce", "occurred": "2024-01-07", "target": "v"},
+        {"type": "violation_confirmed", "id": "c2", "actor": "osce", "occurred": "2024-01-07", "target": "a"},
+        {"type": "violation_confirmed", "id": "c3", "actor": "osce", "occurred": "2024-01-08", "accused": ["ukraine"],
+         "incident": "2024-01-08"},
+        {"type": "claimed", "id": "k", "actor": "turkey", "occurred": "2024-01-09", "about": "russia",
+         "claim": "agreed to extend"},
+        {"type": "denied", "id": "d2", "actor": "russia", "occurred": "2024-01-10", "target": "k"},
+    )  # fmt: skip
+    state = _on(story, "2024-01-20")
+    assert (state["status"], state["disputed"], state["denials"]) == ("in_force", False, [])
+    assert state["violations"] == [
+        {"event": "v", "claimant": "ukraine", "accused": ["russia"], "incident": "2024-01-04",
+         "location": "Zaporizhzhia", "denied_by": ["russia"], "confirmed_by": ["osce"]},
+        {"event": "c3", "claimant": "osce", "accused": ["ukraine"], "incident": "2024-01-08", "location": None,
+         "denied_by": [], "confirmed_by": ["osce"]},
+    ]  # fmt: skip
+    assert state["claims"] == [
+        {"event": "k", "claimant": "turkey", "about": "russia", "claim": "agreed to extend", "denied_by": ["russia"]}
+    ]
+    assert any(w.startswith("c2:") for w in state["warnings"])
+
+
+def test_deadlines_states_and_projection() -> None:
+    story = _story(*AGREED)
+    states = [_on(story, d)["deadlines"][0]["state"] for d in ("2024-02-29", "2024-03-01", "2024-03-02")]
+    assert states == ["open", "due", "passed"]
+    assert _on(story, None)["deadlines"] == [
+        {"what": "withdrawal", "due": "2024-03-01", "set_by": "f", "state": "open"}
+    ]
+    more = {"type": "accepted", "id": "a2", "actor": "ukraine", "occurred": "2024-01-02",
+            "deadlines": [{"what": "talks", "due": "2024-03"}]}  # fmt: skip
+    assert [d["what"] for d in _on(_story(*AGREED, more), None)["deadlines"]] == ["withdrawal", "talks"]
+    # A later day's status past a known-by cut-off is a projection; a cut-off on the transition day is not.
+    assert _on(story, "2024-03-01", known_by="2024-01-15")["projected"] is True
+    assert _on(story, "2024-03-01", known_by="2024-02-01")["projected"] is False
+    assert _on(story, "2024-01-20", known_by="2024-01-15")["projected"] is False
+    ended = {"type": "terminated", "id": "t", "actor": "russia", "occurred": "2024-01-10"}
+    assert _on(_story(*AGREED, ended), "2024-03-01", known_by="2024-01-15")["projected"] is False
+
+
+def test_terms_start_and_end() -> None:
+    late = [{**AGREED[0], "effective": "2024-01-10"}, AGREED[1]]
+    assert [_on(_story(*late), d)["status"] for d in ("2024-01-09", "2024-01-10")] == ["agreed", "in_force"]
+    took = {"type": "took_effect", "id": "te", "actor": "russia", "occurred": "2024-01-05"}
+    state = _on(_story(*AGREED, took), None)
+    assert (state["start"], state["effective"], state["agreed_by"]) == (["2024-01-05"] * 2, "2024-01-05", "a")
+    same_day = {**took, "occurred": "2024-01-01"}
+    state = _on(_story(*AGREED, same_day), None)
+    assert (state["agreed_by"], state["warnings"]) == ("a", [])
+    dur = [{**AGREED[0], "ends": None, "duration": "P30D"}, AGREED[1]]
+    dur[0] = {k: v for k, v in dur[0].items() if v is not None}
+    state = _on(_story(*dur), "2024-01-30")
+    assert (state["status"], state["ends"], state["expiry"]) == ("in_force", "2024-01-30", ["2024-01-31", "2024-01-31"])
+    forever = {"type": "accepted", "id": "a2", "actor": "ukraine", "occurred": "2024-01-02", "end_rule": "open"}
+    state = _on(_story(*AGREED, forever), "2025-01-01")
+    assert (state["status"], state["ends"], state["expiry"]) == ("in_force", None, None)
+    signed = {"type": "signed", "id": "sg", "actor": "ukraine", "occurred": "2024-01-01"}
+    assert _on(_story(AGREED[0], signed), "2024-01-02")["agreed_by"] == "sg"
+    gone = {"type": "superseded", "id": "sp", "actor": "russia", "occurred": "2024-01-10", "by": "minsk-ii"}
+    state = _on(_story(*AGREED, gone), None)
+    assert (state["status"], state["superseded_by"]) == ("superseded", "minsk-ii")
+
+
+def test_who_must_agree_and_recommit() -> None:
+    # An endorser with a stance and a mediator who floats it never count.
+    story = _story(
+        {"type": "floated", "id": "f", "actor": "russia", "occurred": "2024-01-01"},
+        {"type": "endorsed", "id": "en", "actor": "un", "occurred": "2024-01-02"},
+        {"type": "considering", "id": "c", "actor": "un", "occurred": "2024-01-03"},
+        {"type": "accepted", "id": "a", "actor": "ukraine", "occurred": "2024-01-04"},
+    )
+    assert _on(story, None)["agreed_by"] == "a"
+    mediated = [
+        {"type": "floated", "id": "f", "actor": "turkey", "occurred": "2024-01-01", "mediators": ["turkey"],
+         "addressees": ["russia", "ukraine"], "ends": "2024-01-31"},
+        {"type": "accepted", "id": "a1", "actor": "russia", "occurred": "2024-01-02"},
+        {"type": "accepted", "id": "a2", "actor": "ukraine", "occurred": "2024-01-02"},
+        {"type": "collapsed", "id": "c", "actor": "russia", "occurred": "2024-01-10"},
+        {"type": "accepted", "id": "b1", "actor": "russia", "occurred": "2024-02-10", "ends": "2024-06-30"},
+    ]  # fmt: skip
+    state = _on(_story(*mediated), "2024-02-15")
+    assert (state["status"], state["recommitted"]) == ("collapsed", ["russia"])
+    back = {"type": "accepted", "id": "b2", "actor": "ukraine", "occurred": "2024-02-12"}
+    state = _on(_story(*mediated, back), "2024-02-15")
+    assert (state["status"], state["agreed_by"], state["ends"]) == ("in_force", "b2", "2024-06-30")
+    # Past its end, one party's acceptance (with new terms) does not revive it alone.
+    lapsed = [*mediated[:3], mediated[4]]
+    state = _on(_story(*lapsed), "2024-02-15")
+    assert (state["status"], state["closure"]) == ("expired", "expired")
+    assert _on(_story(*lapsed, back), "2024-02-15")["status"] == "in_force"
+    # Recommitting with no terms named: open-ended from the recommitment.
+    plain = [*mediated[:4], {**mediated[4], "ends": None}, back]
+    plain[4] = {k: v for k, v in plain[4].items() if v is not None}
+    state = _on(_story(*plain), "2025-01-01")
+    assert (state["status"], state["ends"], state["expiry"]) == ("in_force", None, None)
+
+
+def test_after_agreement_rejections_terminate_and_vague_terms_straddle() -> None:
+    no = {"type": "rejected", "id": "r", "actor": "ukraine", "occurred": "2024-01-10"}
+    state = _on(_story(*AGREED, no), None)
+    assert (state["status"], state["closed_by"], state["stances"]["ukraine"]["stance"]) == (
+        "terminated", "r", "terminated"
+    )  # fmt: skip
+    assert [w.split(":")[0] for w in state["warnings"]] == ["r"] and "read as terminated" in state["warnings"][0]
+    turned = {"type": "reversed", "id": "v", "actor": "ukraine", "occurred": "2024-01-10", "stance": "withdrawn"}
+    assert _on(_story(*AGREED, turned), None)["closure"] == "terminated"
+    # An acceptance after the termination is no anomaly (a recommitment), so no 'after the proposal closed'.
+    yes = {"type": "accepted", "id": "y", "actor": "ukraine", "occurred": "2024-01-20"}
+    state = _on(_story(*AGREED, no, yes), None)
+    assert not any("after the proposal closed" in w for w in state["warnings"])
+    # On its last day in force an acceptance is no recommitment; the day after, it is.
+    last = {**yes, "occurred": "2024-01-31"}
+    assert _on(_story(*AGREED, last), None)["recommitted"] == []
+    assert _on(_story(*AGREED, {**yes, "occurred": "2024-02-01"}), None)["recommitted"] == ["ukraine"]
+    # A vague effective (some day in March) straddling the day: not yet applied, and listed.
+    vague = [{**AGREED[0], "effective": "2024-03", "ends": "2024-12-31"}, AGREED[1]]
+    (a,) = answer(_story(*vague), Question(on="2024-03-10"))
+    assert (a.state["status"], a.uncertain) == ("agreed", ("f#effective",))
+    assert _on(_story(*vague), "2024-03-31")["status"] == "in_force"
+    # Named required parties: the addressee alone no longer makes it an agreement.
+    need = [{**AGREED[0], "required_parties": ["russia", "ukraine", "united-states"]}, AGREED[1]]
+    assert _on(_story(*need), None)["status"] == "considering"
