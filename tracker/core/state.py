@@ -99,14 +99,6 @@ def since(chain: Chain | Stored | None, earlier: Chain | Stored | None) -> list[
     return out
 
 
-def chained(items: list[Any]) -> Chain | None:
-    """A chain of these elements, in order."""
-    chain: Chain | None = None
-    for item in items:
-        chain = push(chain, item)
-    return chain
-
-
 class State(TypedDict):
     """Everything the log says about one proposal, after folding some of its events."""
 
@@ -188,11 +180,6 @@ def empty(proposal: str) -> State:
         "superseded_by": None,
         "ledger": None,
     }
-
-
-def closed(state: State) -> bool:
-    """True once the proposal was withdrawn by its proposer or collapsed."""
-    return state["closure"] is not None
 
 
 CHAINS = ("denials", "warnings", "ledger")
