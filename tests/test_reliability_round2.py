@@ -564,12 +564,12 @@ def _alive(pid: int) -> bool:
 def test_ctrl_c_after_the_commit_says_the_batch_was_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A Ctrl-C landing after the store committed (here: while the report is printed) must not claim
     that nothing was written (the race behind an occasional failure of test_crash's Ctrl-C test)."""
-    import tracker.cli
+    import tracker.commands.recording
 
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(tracker.cli, "_report", interrupted)
+    monkeypatch.setattr(tracker.commands.recording, "_report", interrupted)
     db = tmp_path / "t.db"
     code, _, err = cli("append", FLOATED, "--db", str(db))
     assert code == 1 and err == "error: interrupted after the batch was committed: 1 event(s) kept\n"

@@ -1,0 +1,156 @@
+"""The command line's shared parts: the typer app, the options every command declares, and the
+error handling that turns a ``TrackerError`` into one stderr line.
+
+Data goes to stdout, diagnostics to stderr; a ``TrackerError`` becomes one line on stderr
+and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from tracker.api import Tracker
+from tracker.errors import TrackerError
+
+app = typer.Typer(
+    name="tracker",
+    help="Event-sourced tracker of ceasefire and peace proposals: status on any date, append, audit.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", envvar="TRACKER_DB", help="SQLite file (default ~/.local/share/tracker/tracker.db)."),
+]
+OnOption = Annotated[str | None, typer.Option("--on", help="Valid time: the world as it stood on this day.")]
+KnownByOption = Annotated[
+    str | None, typer.Option("--known-by", help="Publication time: only what was public by this day.")
+]
+AsRecordedOption = Annotated[
+    str | None,
+    typer.Option("--as-recorded", help="Record time: what this tracker said at T (ISO timestamp; a day = its end)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+ExpectOption = Annotated[
+    int | None,
+    typer.Option(
+        "--expect-version",
+        min=0,
+        max=2**62,
+        help="Refuse unless the proposal still has exactly N events (optimistic lock).",
+    ),
+]
+VersionsOption = Annotated[
+    bool,
+    typer.Option("--versions/--no-versions", help="Show each proposal's stream version (for append --expect-version)."),
+]
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _check_arguments(kwargs: dict[str, Any]) -> None:
+    """Refuse, before anything is opened, what no command can use: text that is not UTF-8 (Python
+    hands such argument bytes over as lone surrogates), a malformed ``--as-recorded``, and more
+    workers than cores (``TRACKER_WORKERS``)."""
+    for name, value in kwargs.items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str | Path) and not _is_utf8(str(text)):
+                raise TrackerError(f"{_option(name)} is not valid UTF-8: {str(text)!r}", field=name)
+    if kwargs.get("as_recorded") is not None:
+        from tracker.arguments import check_as_recorded
+
+        check_as_recorded(kwargs["as_recorded"])
+    from tracker.arguments import check_workers
+
+    check_workers(os.environ.get("TRACKER_WORKERS"))
+
+
+def _option(name: str) -> str:
+    return {"proposal": "the proposal", "proposals": "a proposal", "event": "the event", "text": "the text"}.get(
+        name, "--" + name.replace("_", "-")
+    )
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def handled(func: F) -> F:
+    """Turn TrackerError (and a few OS and SQLite errors) into one stderr line and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import sqlite3
+
+        try:
+            _check_arguments(kwargs)
+            return func(*args, **kwargs)
+        except TrackerError as exc:
+            _fail(str(exc))
+        except OverflowError as exc:  # date arithmetic past 0001-01-01 or 9999-12-31 (a margin, a widening)
+            _fail(f"a date too near the calendar's ends (years 1 and 9999) to place here ({exc}); nothing was written")
+        except sqlite3.Error as exc:  # a damaged page or value met while reading, after the file opened
+            db = kwargs.get("db") or os.environ.get("TRACKER_DB") or "the database"
+            _fail(f"cannot read {db}: {exc} (the file may be damaged; run tracker verify); nothing was written")
+        except BrokenPipeError:
+            # The reader went away (``tracker log | head``): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(141) from None
+        except OSError as exc:
+            _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        except KeyboardInterrupt:
+            # Landing after the store committed (the store reports a Ctrl-C before that itself),
+            # the batch was kept: saying "nothing was written" then would be false.
+            done = [t.store.committed for t in _OPENED if t.store.committed is not None]
+            if done:
+                _fail(f"interrupted after the batch was committed: {done[-1].added} event(s) kept")
+            _fail("interrupted; nothing from the unfinished batch was written")
+        finally:
+            _OPENED.clear()
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _open(db: Path | None, *, create: bool = False) -> Tracker:
+    """The tracker at ``--db`` (or ``$TRACKER_DB``, or the default). A command that only reads
+    (``create`` False) never creates a database at a path it was given: a mistyped path is an error."""
+    named = db if db is not None else (Path(os.environ["TRACKER_DB"]) if os.environ.get("TRACKER_DB") else None)
+    if not create and named is not None and named.parent.is_dir() and not named.exists():
+        raise TrackerError(
+            f"no database at {named} (check --db or TRACKER_DB; append or import creates one)", field="db"
+        )
+    tracker = Tracker(db)
+    _OPENED.append(tracker)
+    return tracker
+
+
+_OPENED: list[Tracker] = []
+"""The trackers this command opened (one, in practice), read if it is interrupted."""
+CsvOption = Annotated[bool, typer.Option("--csv", help="CSV output (a header line, one row each).")]
+MarkdownOption = Annotated[bool, typer.Option("--markdown", help="Markdown output, for pasting into an article.")]
+
+
+def _only_one(**formats: bool) -> None:
+    chosen = [f"--{name}" for name, on in formats.items() if on]
+    if len(chosen) > 1:
+        raise TrackerError(f"choose one output format, not {' and '.join(chosen)}")

@@ -1,0 +1,155 @@
+"""Sharing: export, the raw log, the timeline and full-text search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tracker.commands.app import (
+    AsRecordedOption,
+    DbOption,
+    JsonOption,
+    KnownByOption,
+    _open,
+    app,
+    handled,
+)
+from tracker.errors import TrackerError
+
+
+@app.command()
+@handled
+def export(
+    format: Annotated[
+        str, typer.Option("--format", help="jsonl (the log, with seq, recorded_at, hash) or timelinejs.")
+    ] = "jsonl",
+    db: DbOption = None,
+) -> None:
+    """Write the whole log as JSONL (event, seq, recorded_at, hash) to stdout, or TimelineJS JSON.
+
+    Example: tracker export > backup.jsonl
+    Example: tracker export --format timelinejs > timeline.json
+    """
+    if format != "jsonl":
+        _export_other(format, db)
+        return
+    with _open(db) as t:
+        for line in t.export():
+            typer.echo(line)
+
+
+@app.command()
+@handled
+def log(
+    proposal: Annotated[str | None, typer.Option("--proposal", help="Only this proposal's stream.")] = None,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """The raw append log in order of recording.
+
+    Example: tracker log --proposal istanbul-2022
+    """
+    from tracker.views import text as render
+
+    with _open(db) as t:
+        rows = list(t.log(proposal=proposal))
+    if json:
+        typer.echo(render.to_json(rows))
+        return
+    typer.echo(
+        render.table(
+            ("seq", "recorded_at", "kind", "proposal", "actor", "occurred", "id"),
+            (
+                (
+                    str(r["seq"]),
+                    r["recorded_at"],
+                    r["event"]["type"],
+                    r["event"]["proposal"],
+                    r["event"]["actor"],
+                    r["event"]["occurred"],
+                    r["event"]["id"],
+                )
+                for r in rows
+            ),
+        )
+    )
+
+
+def _export_other(format: str, db: Path | None) -> None:
+    from tracker.views import text as render
+
+    if format != "timelinejs":
+        raise TrackerError(f"unknown export format {format!r}; expected jsonl or timelinejs", field="format")
+    with _open(db) as t:
+        typer.echo(render.to_json(t.timelinejs()))
+
+
+def _day_option(value: str | None, name: str) -> str | None:
+    from tracker.core.dates import DateError, day
+
+    try:
+        return day(value) if value is not None else None
+    except DateError as exc:
+        raise TrackerError(str(exc), field=name) from None
+
+
+@app.command()
+@handled
+def timeline(
+    proposals: Annotated[list[str] | None, typer.Argument(help="Proposal slugs; all if omitted.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day drawn (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day drawn (YYYY-MM-DD).")] = None,
+    on: Annotated[str | None, typer.Option("--on", help="Draw a vertical line at this day.")] = None,
+    known_by: KnownByOption = None,
+    as_recorded: AsRecordedOption = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML page here.")] = None,
+    svg: Annotated[Path | None, typer.Option("--svg", help="Write the SVG picture alone here.")] = None,
+    db: DbOption = None,
+) -> None:
+    """A timeline: a lane per proposal, its status over time, a marker per event (text, HTML or SVG).
+
+    Example: tracker timeline --on 2024-02-14 --html timeline.html
+    """
+    from tracker.api import question
+    from tracker.views import timeline as draw
+
+    q = question(on, known_by, as_recorded)
+    first, last = _day_option(start, "from"), _day_option(end, "to")
+    with _open(db) as t:
+        lanes = t.timeline(proposals or (), known_by=known_by, as_recorded=as_recorded)
+    first, last = draw.span(lanes, first, last, q.on)
+    if first > last:
+        raise TrackerError(f"--from {first} is after --to {last}", field="from")
+    for target, text in ((html, draw.page), (svg, draw.svg)):
+        if target is not None:
+            target.write_text(text(lanes, first, last, q.on), encoding="utf-8")
+            typer.echo(f"wrote {target} ({len(lanes)} lane(s), {first} to {last})", err=True)
+    if html is None and svg is None:
+        typer.echo(draw.text(lanes, first, last, q.on))
+
+
+@app.command()
+@handled
+def search(
+    text: Annotated[str, typer.Argument(help="Words to find (all of them) in notes and sources.")],
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000, help="At most this many results.")] = 20,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Full-text search over event notes, terms and source titles and quotes.
+
+    Example: tracker search "ceasefire Sullivan"
+    """
+    from tracker.arguments import check_search
+    from tracker.views import text as render
+
+    check_search(text)
+    with _open(db) as t:
+        hits = t.search(text, limit=limit)
+    if json:
+        typer.echo(render.to_json([h.model_dump(mode="json") for h in hits]))
+        return
+    rows = ((h.proposal, h.event_id + (" (retracted)" if h.retracted else ""), h.field, h.snippet) for h in hits)
+    typer.echo(render.table(("proposal", "event", "field", "match"), rows))
