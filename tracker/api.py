@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from tracker.core.dates import DateError, day
+from tracker.core.dates import DateError, asked_day, asked_moment, future
 from tracker.core.events import Event, event_body, parse_event
 from tracker.core.history import HistoryEntry, story
 from tracker.core.replay import Answer, Question, Record, answer_one, effective
@@ -35,17 +35,37 @@ if TYPE_CHECKING:
 
 
 def question(on: str | None = None, known_by: str | None = None, as_recorded: str | None = None) -> Question:
-    """Build a Question from user strings, naming the option that is malformed."""
-    try:
-        on_day = day(on) if on is not None else None
-    except DateError as exc:
-        raise InputError(str(exc), field="on") from None
-    try:
-        known_day = day(known_by) if known_by is not None else None
-    except DateError as exc:
-        raise InputError(str(exc), field="known_by") from None
-    today = clock.now()[:10]  # the day an agreement's status is judged on when no --on is given
-    return Question(on_day, known_day, instant(as_recorded) if as_recorded is not None else None, today)
+    """Build a Question from user strings (a day, a month or a year at its end, ``today``, a
+    date-time), naming the option that is malformed."""
+    now = clock.now()
+    today = now[:10]  # the day an agreement's status is judged on when no --on is given
+    cuts: dict[str, str | None] = {}
+    said: list[tuple[str, str]] = []
+    for name, text in (("on", on), ("known_by", known_by), ("as_recorded", as_recorded)):
+        if text is None:
+            cuts[name] = None
+            continue
+        try:
+            read = asked_moment(text, today) if name == "as_recorded" else asked_day(text, today)
+        except DateError as exc:
+            raise InputError(str(exc), field=name) from None
+        cuts[name] = instant(read.day) if name == "as_recorded" else read.day
+        if read.reading is not None:
+            said.append((name, read.reading))
+    return Question(cuts["on"], cuts["known_by"], cuts["as_recorded"], today, tuple(said))
+
+
+def future_notes(on: str | None = None, known_by: str | None = None, as_recorded: str | None = None) -> list[str]:
+    """A note for each cut-off after today (the answer can only hold what is recorded so far)."""
+    q = question(on, known_by, as_recorded)
+    now = clock.now()
+    given = {"on": on, "known_by": known_by, "as_recorded": as_recorded}
+    notes = []
+    for name, cut in (("on", q.on), ("known_by", q.known_by), ("as_recorded", q.as_recorded)):
+        text = given[name]
+        if cut is not None and text is not None and (note := future(text, cut, now)) is not None:
+            notes.append(f"note: --{name.replace('_', '-')} {note}")
+    return notes
 
 
 def read_lines(path: Path, *, on_bytes: Callable[[int], None] | None = None) -> Iterator[Line]:

@@ -2,7 +2,8 @@
 
 Each check refuses with one ``InputError`` line naming the option and what is accepted:
 
-- ``--as-recorded``: ``YYYY-MM-DD`` (the end of that day, UTC) or ``YYYY-MM-DDTHH:MM[:SS[.ffffff]]``
+- ``--as-recorded``: ``today``, ``YYYY`` or ``YYYY-MM`` (the end of that year or month), ``YYYY-MM-DD``
+  (the end of that day, UTC) or ``YYYY-MM-DDTHH:MM[:SS[.ffffff]]``
   with an optional ``Z`` or ``+HH:MM``/``-HH:MM``; ASCII digits only, a real instant whose UTC
   time falls in years 1000-9999 (the store writes recording times as four-digit years, and the
   clock cannot place an offset past the calendar's ends). ISO week dates (``2024-W01-1``), a
@@ -32,10 +33,19 @@ MAX_SEARCH_CHARS = 1_000
 
 def check_as_recorded(text: str) -> str:
     """An ``--as-recorded`` value the clock reads exactly; InputError naming the accepted forms otherwise."""
+    from tracker.core.dates import DateError, asked_moment
+
+    try:
+        read = asked_moment(text, "2000-01-01")  # today, a month, a year: read as a day (any today is valid)
+    except DateError as exc:
+        raise InputError(str(exc), field="as_recorded") from None
+    if read.reading is not None and read.day >= "1000":  # recording times are written as four-digit years
+        return text
     match = _AS_RECORDED.fullmatch(text)
     if match is None:
         raise InputError(
-            f"{text!r} is not a recording time; expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|+HH:MM]",
+            f"{text!r} is not a recording time; expected YYYY-MM-DD, YYYY-MM (its end), YYYY (its end), today, "
+            "or YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|+HH:MM]",
             field="as_recorded",
         )
     try:

@@ -26,7 +26,12 @@ class TrackerError(Exception):
             where = f"line {self.line}"
         else:
             where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
-        field = f"field '{self.field}': " if self.field else ""
+        # An option (``--expect-version``) is named as typed; a field of an event, or a message that
+        # names its own field first ("unknown field 'kind': ..."), as it is.
+        if not self.field or self.message.startswith(f"unknown field {self.field!r}"):
+            field = ""
+        else:
+            field = f"{self.field}: " if self.field.startswith("--") else f"field '{self.field}': "
         return _one_line(f"{where + ': ' if where else ''}{field}{self.message}")
 
 

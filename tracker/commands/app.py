@@ -78,6 +78,12 @@ def _check_arguments(kwargs: dict[str, Any]) -> None:
     from tracker.arguments import check_workers
 
     check_workers(os.environ.get("TRACKER_WORKERS"))
+    cuts = {name: kwargs.get(name) for name in ("on", "known_by", "as_recorded")}
+    if any(isinstance(cut, str) for cut in cuts.values()):
+        from tracker.api import future_notes
+
+        for note in future_notes(**cuts):
+            typer.echo(note, err=True)
 
 
 def _option(name: str) -> str:
@@ -105,6 +111,9 @@ def handled(func: F) -> F:
             _check_arguments(kwargs)
             return func(*args, **kwargs)
         except TrackerError as exc:
+            if exc.field in kwargs and exc.file is None and exc.line is None:
+                # a field named after this command's own parameter: name the option as it is typed
+                exc.field = _option(exc.field) if _option(exc.field).startswith("--") else exc.field
             _fail(str(exc))
         except OverflowError as exc:  # date arithmetic past 0001-01-01 or 9999-12-31 (a margin, a widening)
             _fail(f"a date too near the calendar's ends (years 1 and 9999) to place here ({exc}); nothing was written")

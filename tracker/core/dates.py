@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -158,3 +158,84 @@ def day(text: str) -> str:
         except ValueError:
             pass
     raise DateError(f"expected a day as YYYY-MM-DD, got {text!r}")
+
+
+# -- the days and times a question is asked at (``--on``, ``--known-by``, ``--as-recorded``) --------
+
+_YEAR = re.compile(r"[0-9]{4}")
+_MONTH = re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+)
+ASKED_FORMS = "YYYY-MM-DD, YYYY-MM (its end), YYYY (its end), today, or YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]"
+"""The forms every time option takes, as the errors and the help name them."""
+
+
+class Asked(NamedTuple):
+    """A time option read: the plain day it is judged on and, when the text was not that day
+    itself, how it was read ("end of 2024-11", "today", "2022-04-02T19:00+03:00 is 16:00 UTC")."""
+
+    day: str
+    reading: str | None
+
+
+def _end_of(text: str) -> Asked | None:
+    """A year or a month, read as its last day; None if the text is neither."""
+    if _YEAR.fullmatch(text):
+        if text == "0000":
+            raise DateError(f"year 0 is not a calendar year: {text!r}")
+        return Asked(f"{text}-12-31", f"end of {text}")
+    match = _MONTH.fullmatch(text)
+    if match is None:
+        return None
+    year, month = int(match["y"]), int(match["m"])
+    if year < 1 or not 1 <= month <= 12:
+        raise DateError(f"not a real month: {text!r} (expected {ASKED_FORMS})")
+    return Asked(_month_end(year, month).isoformat(), f"end of {text}")
+
+
+def asked_day(text: str, today: str) -> Asked:
+    """The day an ``--on`` or ``--known-by`` value is judged on: a day as given; ``today`` (the
+    clock's, passed in); a month or a year at its end; a date-time on its UTC day (the rules place
+    events by day, so an instant is judged at the end of its UTC day). DateError otherwise."""
+    if text == "today":
+        return Asked(today, "today")
+    if _DAY.fullmatch(text):
+        return Asked(day(text), None)
+    ended = _end_of(text)
+    if ended is not None:
+        return ended
+    if _DATE_TIME.fullmatch(text):
+        utc = _utc(text)
+        return Asked(utc.date().isoformat(), f"{text}, judged at the end of its UTC day")
+    raise DateError(f"expected {ASKED_FORMS}; got {text!r}")
+
+
+def asked_moment(text: str, today: str) -> Asked:
+    """An ``--as-recorded`` value as the clock reads it: ``today``, a month or a year become their
+    last day (whose end the clock takes); a day or a date-time is kept as given."""
+    if text == "today":
+        return Asked(today, "today")
+    ended = _end_of(text)
+    return ended if ended is not None else Asked(text, None)
+
+
+def _utc(text: str) -> datetime:
+    """A date-time (naive means UTC) as a UTC datetime; DateError if it is not a real one."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise DateError(f"not a real date and time: {text!r}") from None
+    if not 1 <= moment.year <= 9999:
+        raise DateError(f"outside the years 1-9999: {text!r}")
+    return moment
+
+
+def future(text: str, cut: str, now: str) -> str | None:
+    """The note for a question asked about a day after today (``cut`` a day or a UTC instant,
+    ``now`` the clock's instant; compared by day, so today and its end are not the future), or None."""
+    if cut[:10] <= now[:10]:
+        return None
+    return f"{text} is in the future: the answer holds only what is recorded by now ({now[:10]})"

@@ -75,6 +75,8 @@ class Question:
     as_recorded: str | None = None
     today: str | None = None
     """The day the question is asked (UTC): an agreement's status with no ``on`` is judged on it."""
+    said: tuple[tuple[str, str], ...] = ()
+    """How a cut-off given as other than a plain day was read, by axis: ``("on", "end of 2024-11")``."""
 
     @property
     def day(self) -> str | None:

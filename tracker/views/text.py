@@ -114,12 +114,17 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 
 def describe(q: QuestionView) -> str:
-    """One line saying which picture an answer is."""
+    """One line saying which picture an answer is (and how a cut-off that was not a plain day was read)."""
+    said = dict(getattr(q, "said", ()))
+
+    def read(axis: str, cut: str | None) -> str:
+        return f"{cut} ({said[axis]})" if axis in said else str(cut)
+
     parts = []
-    parts.append(f"as it stood on {q.on}" if q.on else "as it stands now")
+    parts.append(f"as it stood on {read('on', q.on)}" if q.on else "as it stands now")
     if q.known_by:
-        parts.append(f"as publicly known by {q.known_by}")
-    parts.append(f"as recorded by {q.as_recorded}" if q.as_recorded else "by everything recorded")
+        parts.append(f"as publicly known by {read('known_by', q.known_by)}")
+    parts.append(f"as recorded by {read('as_recorded', q.as_recorded)}" if q.as_recorded else "by everything recorded")
     return "Status " + ", ".join(parts)
 
 
