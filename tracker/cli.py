@@ -7,12 +7,13 @@ and exit code 1, never a traceback. The app, the shared options and the error ha
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from tracker.commands import asking, checking, recording, sharing
-from tracker.commands.app import app
+from tracker.commands.app import ROOT_DB, app
 
 __all__ = ["app", "main", "asking", "checking", "recording", "sharing"]
 
@@ -28,10 +29,20 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the tool's release version (tracker X.Y.Z) and exit."
+        ),
     ] = False,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db", metavar="PATH", help="SQLite file for the sub-command (as its own --db; that one wins if both)."
+        ),
+    ] = None,
 ) -> None:
     """Event-sourced tracker of ceasefire and peace proposals: status on any date, append, audit."""
+    ROOT_DB[0] = db
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tracker.core.dates import day
+from tracker.core.dates import asked_day, asked_moment, future
 from tracker.errors import TrackerError
 from tracker.store.clock import instant, now
 from tracker.store.faults import default_busy_timeout, read_timeout
@@ -40,15 +40,21 @@ STRICT_INSTANT = re.compile(
     r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?"
 )
 """The ``--as-recorded`` forms the quick path answers itself (ASCII digits, years 1000-9999)."""
+WHOLE = re.compile(r"today|[1-9][0-9]{3}(?:-[0-9]{2})?")
+"""``today``, a year or a month (read at its end): answered here too."""
 NEEDED_TABLES = {"meta", "events", "intervals", "interval_streams"}
 
 
 class Question(NamedTuple):
-    """The cut-offs asked, normalised as ``api.question`` makes them."""
+    """The cut-offs asked, normalised as ``api.question`` makes them, and how each was read."""
 
     on: str | None
     known_by: str | None
     as_recorded: str | None
+    said: tuple[tuple[str, str], ...] = ()
+
+
+AXES = ("on", "known_by", "as_recorded")
 
 
 class Declined(Exception):
@@ -56,11 +62,16 @@ class Declined(Exception):
 
 
 def parse(argv: Sequence[str]) -> dict[str, Any]:
-    """The options of ``status`` from the arguments after the script name (Declined if unsure)."""
-    if not argv or argv[0] != "status":
-        raise Declined
+    """The options of ``status`` from the arguments after the script name (Declined if unsure);
+    ``--db PATH`` may come before the sub-command, as the root callback takes it."""
     opts: dict[str, Any] = {}
-    args = list(argv[1:])
+    args = list(argv)
+    if args[:1] == ["--db"] and len(args) > 2 and not args[1].startswith("-"):
+        opts["db"] = args[1]
+        del args[:2]
+    if not args or args[0] != "status":
+        raise Declined
+    args = args[1:]
     while args:
         token = args.pop(0)
         value: str | bool
@@ -81,19 +92,29 @@ def parse(argv: Sequence[str]) -> dict[str, Any]:
 
 
 def question(opts: Mapping[str, Any]) -> Question:
-    """Normalise the cut-offs; any malformed one declines (the typer path names the option)."""
+    """Normalise the cut-offs; any malformed one, or one in the future (the typer path adds a
+    note on stderr), declines (the typer path names the option)."""
     recorded = opts.get("as_recorded")
-    if recorded is not None and not STRICT_INSTANT.fullmatch(recorded):  # the typer path checks the rest
-        raise Declined
+    if recorded is not None and not (STRICT_INSTANT.fullmatch(recorded) or WHOLE.fullmatch(recorded)):
+        raise Declined  # the typer path checks the rest
+    moment = now()
+    today = moment[:10]
+    cuts: dict[str, str | None] = dict.fromkeys(AXES)
+    said = []
     try:
-        q = Question(
-            day(opts["on"]) if "on" in opts else None,
-            day(opts["known_by"]) if "known_by" in opts else None,
-            instant(opts["as_recorded"]) if "as_recorded" in opts else None,
-        )
+        for axis in AXES:
+            if axis not in opts:
+                continue
+            read = asked_moment(opts[axis], today) if axis == "as_recorded" else asked_day(opts[axis], today)
+            cuts[axis] = instant(read.day) if axis == "as_recorded" else read.day
+            if read.reading is not None:
+                said.append((axis, read.reading))
+            if future(opts[axis], str(cuts[axis]), moment) is not None:
+                raise Declined
     except ValueError:  # DateError, InputError: both reported by the typer path
         raise Declined from None
-    if sum(cut is not None for cut in q) > 1:  # two or three axes: a replay of each stream, in Tracker.status
+    q = Question(cuts["on"], cuts["known_by"], cuts["as_recorded"], tuple(said))
+    if sum(cut is not None for cut in q[:3]) > 1:  # two or three axes: a replay of each stream, in Tracker.status
         raise Declined
     return q
 
@@ -120,7 +141,7 @@ def read(conn: sqlite3.Connection, opts: Mapping[str, Any], q: Question) -> str:
         found = conn.execute("SELECT 1 FROM events WHERE proposal = ? LIMIT 1", (proposal,)).fetchone()
         if found is None:  # the typer path says so
             raise Declined
-    asked = [(axis, cut) for axis, cut in zip(Question._fields, q, strict=True) if cut is not None]
+    asked = [(axis, cut) for axis, cut in zip(AXES, q[:3], strict=True) if cut is not None]
     axis, cut = asked[0] if asked else ("as_recorded", END_OF_TIME)  # one axis at most (see question)
     as_json = bool(opts.get("json"))
     answers = answers_at(conn, axis, cut, proposal, today=now()[:10], lists=as_json)

@@ -32,7 +32,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", envvar="TRACKER_DB", help="SQLite file (default ~/.local/share/tracker/tracker.db)."),
+    typer.Option(
+        "--db",
+        metavar="PATH",
+        help="SQLite file (else a --db before the sub-command, else $TRACKER_DB, else ~/.local/share/tracker/tracker.db).",
+    ),
 ]
 OnOption = Annotated[str | None, typer.Option("--on", help="Valid time: the world as it stood on this day.")]
 KnownByOption = Annotated[
@@ -118,7 +122,7 @@ def handled(func: F) -> F:
         except OverflowError as exc:  # date arithmetic past 0001-01-01 or 9999-12-31 (a margin, a widening)
             _fail(f"a date too near the calendar's ends (years 1 and 9999) to place here ({exc}); nothing was written")
         except sqlite3.Error as exc:  # a damaged page or value met while reading, after the file opened
-            db = kwargs.get("db") or os.environ.get("TRACKER_DB") or "the database"
+            db = kwargs.get("db") or ROOT_DB[0] or os.environ.get("TRACKER_DB") or "the database"
             _fail(f"cannot read {db}: {exc} (the file may be damaged; run tracker verify); nothing was written")
         except BrokenPipeError:
             # The reader went away (``tracker log | head``): stop quietly, as Unix tools do.
@@ -143,16 +147,25 @@ def handled(func: F) -> F:
 def _open(db: Path | None, *, create: bool = False) -> Tracker:
     """The tracker at ``--db`` (or ``$TRACKER_DB``, or the default). A command that only reads
     (``create`` False) never creates a database at a path it was given: a mistyped path is an error."""
+    db = _root_db(db)
     named = db if db is not None else (Path(os.environ["TRACKER_DB"]) if os.environ.get("TRACKER_DB") else None)
     if not create and named is not None and named.parent.is_dir() and not named.exists():
         raise TrackerError(
             f"no database at {named} (check --db or TRACKER_DB; append or import creates one)", field="db"
         )
-    tracker = Tracker(db)
+    tracker = Tracker(named)
     _OPENED.append(tracker)
     return tracker
 
 
+def _root_db(db: Path | None) -> Path | None:
+    """``--db`` given after the sub-command, else the one given before it (``tracker --db x.db
+    status``), else None (``$TRACKER_DB``, then the default location)."""
+    return db if db is not None else ROOT_DB[0]
+
+
+ROOT_DB: list[Path | None] = [None]
+"""The ``--db`` given before the sub-command; the root callback sets it on every invocation."""
 _OPENED: list[Tracker] = []
 """The trackers this command opened (one, in practice), read if it is interrupted."""
 CsvOption = Annotated[bool, typer.Option("--csv", help="CSV output (a header line, one row each).")]
