@@ -70,7 +70,7 @@ def test_a_step_carries_everything_a_reader_needs(tracker: Tracker) -> None:
         tracker.append([ev("rejected", id="r", actor="b", occurred="2024-01-05", reported="2024-01-06")])
     a = tracker.audit("p")
     first, second = a.steps
-    assert (first.seq, first.occurred, first.reported, first.kind, first.actor, first.person) == (
+    assert (first.seq, first.occurred, first.reported, first.type, first.actor, first.person) == (
         1,
         "2024-01-01",
         "2024-01-10",
@@ -101,7 +101,7 @@ def test_an_event_later_retracted_is_flagged_before_and_listed_after(tracker: Tr
     now = tracker.audit("p")
     assert [st.id for st in now.steps] == ["f"]
     (fix,) = now.corrections
-    assert fix.applied and fix.original.id == "x" and fix.original.kind == "accepted" and fix.replacement is None
+    assert fix.applied and fix.original.id == "x" and fix.original.type == "accepted" and fix.replacement is None
     assert "#3 retracted of x" in audit_text(now) and "original: accepted by b" in audit_text(now)
 
 

@@ -86,7 +86,7 @@ def test_status_and_history_show_the_stream_version(db_path: Path) -> None:
     assert status.stdout.splitlines()[1].split()[-1] == "VERSION"
     assert status.stdout.splitlines()[2].split()[-1] == "3"
     rows = json.loads(run_cli("status", "--versions", "--json", "--db", str(db_path)).stdout)
-    assert rows[0]["stream_version"] == 3
+    assert rows[0]["version"] == 3
     history = run_cli("history", "p", "--versions", "--db", str(db_path))
     assert history.stdout.splitlines()[-1] == "p is at version 3 (--expect-version 3 fails if anyone wrote first)"
 
@@ -107,7 +107,7 @@ def test_expect_version_refuses_a_stale_append_through_the_cli(db_path: Path) ->
     done = run_cli("append", "--expect-version", "1", "--db", str(db_path), json.dumps(ev("rejected", id="r")))
     assert done.returncode == 1
     assert done.stderr == (
-        "error: field 'expect_version': proposal 'p' is at version 2, not 1: someone appended first; "
+        "error: --expect-version: proposal 'p' is at version 2, not 1: someone appended first; "
         "re-read it and try again\n"
     )
     assert snapshot(db_path) == before
@@ -118,7 +118,7 @@ def test_expect_version_refuses_a_stale_append_through_the_cli(db_path: Path) ->
 def test_two_racing_editors_one_wins_one_is_refused(db_path: Path) -> None:
     Tracker(db_path).append([ev("floated", id="f")])
     status = run_cli("status", "p", "--versions", "--json", "--db", str(db_path))
-    version = json.loads(status.stdout)[0]["stream_version"]
+    version = json.loads(status.stdout)[0]["version"]
     edits = [ev("accepted", id="alice-reading", actor="b"), ev("rejected", id="bob-reading", actor="b")]
     procs = [
         subprocess.Popen(

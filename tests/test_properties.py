@@ -601,7 +601,7 @@ def test_history_and_audit_changes_are_the_transitions_of_the_fold(events: list[
             today = clock.now()[:10]
             folded = [(rec.id, tuple(changes), status_at(after, min(rec.occurred.latest, today))[0])
                       for rec, _, after, changes in steps(p, live)]  # fmt: skip
-            assert [(h.id, h.changes, h.status) for h in t.history(p) if h.kind != "derived"] == folded
+            assert [(h.id, h.changes, h.status) for h in t.history(p) if h.type != "derived"] == folded
             certain = [r for r in live if classify(r, Question(on=day)) == 1]
             folded = [(rec.id, tuple(changes), status_at(after, min(rec.occurred.latest, day))[0])
                       for rec, _, after, changes in steps(p, certain)]  # fmt: skip
@@ -610,7 +610,7 @@ def test_history_and_audit_changes_are_the_transitions_of_the_fold(events: list[
             last: dict[str, str | None] = {}
             for rec, before, after, changes in steps(p, live):
                 for c in changes:
-                    assert c["event"] == rec.id and c["kind"] == rec.kind and c["actor"] == rec.event["actor"]
+                    assert c["event"] == rec.id and c["type"] == rec.kind and c["actor"] == rec.event["actor"]
                     if c["field"] == "status" or c["field"].startswith("stance."):
                         assert c["before"] == last.get(c["field"])
                         last[c["field"]] = c["after"]

@@ -128,7 +128,7 @@ def test_cli_search(told: Tracker, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["search", "intermediaries", "--json", "--db", str(told.path)])
     assert result.exit_code == 0, result.output
     (hit,) = json.loads(result.output)
-    assert set(hit) == {"event_id", "proposal", "kind", "field", "snippet", "retracted"}
+    assert set(hit) == {"event_id", "proposal", "type", "field", "snippet", "retracted"}
     table = CliRunner().invoke(app, ["search", "mistaken", "--db", str(told.path)])
     assert "a.acc (retracted)" in table.output
     empty = CliRunner().invoke(app, ["search", "!!", "--db", str(told.path)])

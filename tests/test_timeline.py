@@ -108,7 +108,7 @@ def test_cli_writes_html_and_svg(told: Tracker, tmp_path: Path) -> None:
     [
         (["--from", "2024-05-01", "--to", "2024-01-01"], "after --to"),
         (["--on", "2024-13-01"], "expected a day"),
-        (["--from", "2024-02"], "field 'from': expected a day"),
+        (["--from", "2024-02"], "--from: expected a day"),
         (["nope"], "no proposal 'nope'"),
     ],
 )

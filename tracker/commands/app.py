@@ -53,12 +53,17 @@ ExpectOption = Annotated[
         "--expect-version",
         min=0,
         max=2**62,
-        help="Refuse unless the proposal still has exactly N events (optimistic lock).",
+        metavar="N",
+        help="Refuse unless the proposal's version is still N (its version: the number of events in its stream).",
     ),
 ]
 VersionsOption = Annotated[
     bool,
-    typer.Option("--versions/--no-versions", help="Show each proposal's stream version (for append --expect-version)."),
+    typer.Option(
+        "--versions/--no-versions",
+        help="Show each proposal's version: the number of events in its stream, what append --expect-version checks "
+        "(events_applied counts those the answer folded; schema_version is the event format's; --version the tool's).",
+    ),
 ]
 
 
@@ -91,9 +96,14 @@ def _check_arguments(kwargs: dict[str, Any]) -> None:
 
 
 def _option(name: str) -> str:
-    return {"proposal": "the proposal", "proposals": "a proposal", "event": "the event", "text": "the text"}.get(
-        name, "--" + name.replace("_", "-")
-    )
+    """How a parameter (or an error's field named after one) is typed on the command line."""
+    spelled = {"proposal": "the proposal", "proposals": "a proposal", "event": "the event", "text": "the text"}
+    spelled |= OPTION_NAMES
+    return spelled.get(name, "--" + name.replace("_", "-"))
+
+
+OPTION_NAMES = {"start": "--from", "end": "--to", "from": "--from", "to": "--to", "all_": "--all"}
+"""Parameters (and error fields) whose option is not their name with dashes (``--from`` is ``start``)."""
 
 
 def _is_utf8(text: str) -> bool:
@@ -115,7 +125,7 @@ def handled(func: F) -> F:
             _check_arguments(kwargs)
             return func(*args, **kwargs)
         except TrackerError as exc:
-            if exc.field in kwargs and exc.file is None and exc.line is None:
+            if (exc.field in kwargs or exc.field in OPTION_NAMES) and exc.file is None and exc.line is None:
                 # a field named after this command's own parameter: name the option as it is typed
                 exc.field = _option(exc.field) if _option(exc.field).startswith("--") else exc.field
             _fail(str(exc))

@@ -85,8 +85,8 @@ def history(
         changes = "; ".join(f"{c['field']}: {c['before'] or '-'} -> {c['after']}" for c in e.changes) or "-"
         if e.seq is None:  # a transition with no event: name the term that caused it
             changes += f" ({e.id})"
-        rows.append((str(e.seq or "-"), e.occurred, e.reported or "-", e.kind, e.actor, changes, e.status or "-"))
-    typer.echo(render.table(("seq", "occurred", "reported", "kind", "actor", "changes", "status"), rows))
+        rows.append((str(e.seq or "-"), e.occurred, e.reported or "-", e.type, e.actor, changes, e.status or "-"))
+    typer.echo(render.table(("seq", "occurred", "reported", "type", "actor", "changes", "status"), rows))
     if version is not None:
         typer.echo(f"{proposal} is at version {version} (--expect-version {version} fails if anyone wrote first)")
 

@@ -60,7 +60,7 @@ def log(
         return
     typer.echo(
         render.table(
-            ("seq", "recorded_at", "kind", "proposal", "actor", "occurred", "id"),
+            ("seq", "recorded_at", "type", "proposal", "actor", "occurred", "id"),
             (
                 (
                     str(r["seq"]),

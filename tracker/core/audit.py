@@ -41,7 +41,7 @@ class EventRef(Value):
 
     seq: int
     id: str
-    kind: str
+    type: str
     actor: str
     person: str | None
     occurred: str
@@ -56,7 +56,7 @@ class Correction(Value):
 
     seq: int
     id: str
-    kind: str
+    type: str
     actor: str
     recorded_at: str
     reason: str
@@ -68,7 +68,7 @@ class Correction(Value):
 
 
 class Step(Value):
-    """One event applied during replay, and what it did (``kind`` ``derived``, no ``seq``: a transition
+    """One event applied during replay, and what it did (``type`` ``derived``, no ``seq``: a transition
     with no event, its ``id`` naming the term that caused it)."""
 
     seq: int | None
@@ -76,7 +76,7 @@ class Step(Value):
     occurred: str
     reported: str | None
     recorded_at: str
-    kind: str
+    type: str
     actor: str
     person: str | None
     sources: tuple[Source, ...]
@@ -120,7 +120,7 @@ def ref(rec: Record, event: dict[str, Any] | None = None, amended_by: int | None
     return EventRef(
         seq=rec.seq,
         id=rec.id,
-        kind=e["type"],
+        type=e["type"],
         actor=e["actor"],
         person=e.get("person"),
         occurred=e["occurred"],
@@ -148,7 +148,7 @@ def corrections(records: list[Record], as_recorded: str | None) -> list[Correcti
             Correction(
                 seq=rec.seq,
                 id=rec.id,
-                kind=event["type"],
+                type=event["type"],
                 actor=event["actor"],
                 recorded_at=rec.recorded_at,
                 reason=event["reason"],
@@ -182,8 +182,8 @@ def _warnings(rec: Record, reducer: Iterable[str], held: set[str], later: list[C
     for c in later:
         out.append(
             AuditWarning(
-                code=f"later-{c.kind}",
-                message=f"{c.kind} by #{c.seq} (recorded {c.recorded_at}, after this question's cut-off): {c.reason}",
+                code=f"later-{c.type}",
+                message=f"{c.type} by #{c.seq} (recorded {c.recorded_at}, after this question's cut-off): {c.reason}",
             )
         )
     return out
@@ -194,7 +194,7 @@ def audit(proposal: str, records: Iterable[Record], question: Question) -> Audit
     records = list(records)
     by_id = {r.id: r for r in records}
     fixes = corrections(records, question.as_recorded)
-    amended = {c.target: c for c in fixes if c.applied and c.kind == "amended"}
+    amended = {c.target: c for c in fixes if c.applied and c.type == "amended"}
     later: dict[str, list[Correction]] = {}
     for c in fixes:
         if c.state == "later":
@@ -225,7 +225,7 @@ def audit(proposal: str, records: Iterable[Record], question: Question) -> Audit
                 occurred=event["occurred"],
                 reported=event.get("reported"),
                 recorded_at=rec.recorded_at,
-                kind=event["type"],
+                type=event["type"],
                 actor=event["actor"],
                 person=event.get("person"),
                 sources=event.get("sources", ()),
@@ -264,7 +264,7 @@ def _derived_step(d: Derived) -> Step:
         occurred=d.day,
         reported=None,
         recorded_at="",
-        kind="derived",
+        type="derived",
         actor="-",
         person=None,
         sources=(),

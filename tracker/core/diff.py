@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from itertools import groupby
-from typing import Literal
+from typing import Any, Literal
 
 from tracker.core.provenance import provenance
 from tracker.core.replay import Question, Record, classify, effective
@@ -37,7 +37,7 @@ class EventChange(Value):
 
     seq: int
     id: str
-    kind: str
+    type: str
     actor: str
     occurred: str
     reported: str | None
@@ -71,7 +71,8 @@ FIELDS = {"on": "on", "known-by": "known_by", "as-recorded": "as_recorded"}
 
 def cut(axis: Axis, moment: str, base: Question | None = None) -> Question:
     """The question asking for the picture at one cut-off on an axis (other axes as in ``base``)."""
-    return replace(base or Question(), **{FIELDS[axis]: moment})
+    moved: dict[str, Any] = {FIELDS[axis]: moment}
+    return replace(base or Question(), **moved)
 
 
 def _change(rec: Record, before: str, after: str) -> EventChange:
@@ -79,7 +80,7 @@ def _change(rec: Record, before: str, after: str) -> EventChange:
     return EventChange(
         seq=rec.seq,
         id=rec.id,
-        kind=e["type"],
+        type=e["type"],
         actor=e["actor"],
         occurred=e["occurred"],
         reported=e.get("reported"),

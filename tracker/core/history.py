@@ -12,7 +12,7 @@ from tracker.core.value import Value
 class HistoryEntry(Value):
     """One event of a proposal's story, in valid-time order, with the status it left on its day.
 
-    A transition with no event has no ``seq``; its ``kind`` is ``derived`` and its ``id`` names
+    A transition with no event has no ``seq``; its ``type`` is ``derived`` and its ``id`` names
     the term that caused it (``<event>#effective`` or ``<event>#ends``)."""
 
     seq: int | None
@@ -20,7 +20,7 @@ class HistoryEntry(Value):
     occurred: str
     reported: str | None
     recorded_at: str
-    kind: str
+    type: str
     actor: str
     person: str | None
     changes: tuple[Mapping[str, str | None], ...]  # each a ``state.Transition``
@@ -36,7 +36,7 @@ def derived_entry(d: Derived) -> HistoryEntry:
         occurred=d.day,
         reported=None,
         recorded_at="",
-        kind="derived",
+        type="derived",
         actor="-",
         person=None,
         changes=(d.transition(),),
@@ -65,7 +65,7 @@ def story(
                 occurred=e["occurred"],
                 reported=e.get("reported"),
                 recorded_at=rec.recorded_at,
-                kind=e["type"],
+                type=e["type"],
                 actor=e["actor"],
                 person=e.get("person"),
                 changes=tuple(changes),

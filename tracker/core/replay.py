@@ -208,7 +208,7 @@ class Derived(NamedTuple):
 
     def transition(self) -> Transition:
         """The change it made, as the rules report theirs."""
-        return {"event": self.term, "kind": "derived", "actor": "-", "field": "status", "before": self.before,
+        return {"event": self.term, "type": "derived", "actor": "-", "field": "status", "before": self.before,
                 "after": self.after}  # fmt: skip
 
 

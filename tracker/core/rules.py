@@ -280,7 +280,7 @@ def _ledger(entries: Rows) -> tuple[Rows, Rows, Rows]:
 def _change(changes: Changes, e: Event, field: str, before: str | None, after: str | None) -> None:
     if changes is not None:
         changes.append(
-            {"event": e["id"], "kind": e["type"], "actor": e["actor"], "field": field, "before": before, "after": after}
+            {"event": e["id"], "type": e["type"], "actor": e["actor"], "field": field, "before": before, "after": after}
         )
 
 

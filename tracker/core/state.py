@@ -43,7 +43,7 @@ class Transition(TypedDict):
     """One change the fold made: ``field`` went from ``before`` to ``after`` by ``event``."""
 
     event: str
-    kind: str
+    type: str
     actor: str
     field: str
     before: str | None

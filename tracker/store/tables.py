@@ -66,7 +66,7 @@ Rows = dict[str, list[tuple[Any, ...]]]
 
 def source_rows(records: Iterable[Record]) -> list[dict[str, Any]]:
     """One dict per source of every event (an amendment's replacement sources listed after its own)."""
-    keys = ("event_id", "n", "proposal", "kind", "outlet", "title", "published", "published_from", "published_to",
+    keys = ("event_id", "n", "proposal", "type", "outlet", "title", "published", "published_from", "published_to",
             "attribution", "url", "quote", "retracted")  # fmt: skip
     return [dict(zip(keys, row, strict=True)) for row in derive("", list(records), [])["sources"]]
 
@@ -245,7 +245,7 @@ class Hit(Value):
 
     event_id: str
     proposal: str
-    kind: str
+    type: str
     field: str
     snippet: str
     retracted: bool
@@ -275,6 +275,6 @@ def search(conn: sqlite3.Connection, text: str, *, limit: int = 50) -> list[Hit]
     """Search notes, source titles and quotes; best matches first."""
     rows = conn.execute(_SEARCH, {"q": fts_query(text), "limit": limit})
     return [
-        Hit(event_id=r[0], proposal=r[1], kind=r[2], field=r[3], snippet=" ".join(r[4].split()), retracted=bool(r[5]))
+        Hit(event_id=r[0], proposal=r[1], type=r[2], field=r[3], snippet=" ".join(r[4].split()), retracted=bool(r[5]))
         for r in rows
     ]

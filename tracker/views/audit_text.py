@@ -79,7 +79,7 @@ def audit_text(a: Audit) -> str:
             lines.append(f"\n(no event) on {st.occurred}  [{st.id}]")
         else:
             lines.append(
-                f"\n#{st.seq} {st.kind} by {_who(st.actor, st.person)}  occurred {st.occurred}  "
+                f"\n#{st.seq} {st.type} by {_who(st.actor, st.person)}  occurred {st.occurred}  "
                 f"reported {st.reported or '-'}  recorded {st.recorded_at}  [{st.id}]"
             )
         lines += [f"  source: {s}" for s in _sources(st)]
@@ -88,7 +88,7 @@ def audit_text(a: Audit) -> str:
         if st.original is not None:
             o = st.original
             lines.append(
-                f"  AMENDED: originally {o.kind} by {_who(o.actor, o.person)}, occurred {o.occurred}, "
+                f"  AMENDED: originally {o.type} by {_who(o.actor, o.person)}, occurred {o.occurred}, "
                 f"reported {o.reported or '-'} (seq {o.seq})"
             )
         lines += [f"  WARNING [{w.code}] {w.message}" for w in st.warnings]
@@ -97,16 +97,16 @@ def audit_text(a: Audit) -> str:
         for c in a.corrections:
             state = STATES[c.state]
             lines.append(
-                f"  #{c.seq} {c.kind} of {c.target} by {c.actor}, recorded {c.recorded_at} ({state}): {c.reason}"
+                f"  #{c.seq} {c.type} of {c.target} by {c.actor}, recorded {c.recorded_at} ({state}): {c.reason}"
             )
             lines.append(
-                f"    original: {c.original.kind} by {c.original.actor}, occurred {c.original.occurred} "
+                f"    original: {c.original.type} by {c.original.actor}, occurred {c.original.occurred} "
                 f"(seq {c.original.seq})"
             )
             if c.replacement is not None:
                 r = c.replacement
                 lines.append(
-                    f"    corrected: {r.kind} by {r.actor}, occurred {r.occurred}, reported {r.reported or '-'}"
+                    f"    corrected: {r.type} by {r.actor}, occurred {r.occurred}, reported {r.reported or '-'}"
                 )
     if a.uncertain:
         lines.append(f"\nMay also have happened by then (not applied): {', '.join(a.uncertain)}")
@@ -137,7 +137,7 @@ def audit_markdown(a: Audit) -> str:
         "",
         f"{md(a.question)}; final status **{md(a.status)}**",
         "",
-        "| seq | occurred | reported | recorded | kind | actor | source | rule | change | warnings |",
+        "| seq | occurred | reported | recorded | type | actor | source | rule | change | warnings |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for st in a.steps:
@@ -146,14 +146,14 @@ def audit_markdown(a: Audit) -> str:
         warnings = [f"{md(w.code)}: {md(w.message)}" for w in st.warnings]
         if st.original is not None:
             o = st.original
-            warnings.insert(0, f"amended; originally {md(o.kind)} by {md(o.actor)}, occurred {md(o.occurred)}")
-        cells = [str(st.seq), md(st.occurred), md(st.reported), md(st.recorded_at), md(st.kind)]
+            warnings.insert(0, f"amended; originally {md(o.type)} by {md(o.actor)}, occurred {md(o.occurred)}")
+        cells = [str(st.seq), md(st.occurred), md(st.reported), md(st.recorded_at), md(st.type)]
         cells += [md(_who(st.actor, st.person)), source, md(st.rule), changes, "<br>".join(warnings) or "-"]
         out.append("| " + " | ".join(cells) + " |")
     if a.corrections:
         out += ["", "Corrections:", ""]
         for c in a.corrections:
-            out.append(f"- \\#{c.seq} {md(c.kind)} of `{c.target}` ({STATES[c.state]}): {md(c.reason)}")
+            out.append(f"- \\#{c.seq} {md(c.type)} of `{c.target}` ({STATES[c.state]}): {md(c.reason)}")
     if a.uncertain:
         out += ["", "May also have happened by then (not applied): " + ", ".join(md(u) for u in a.uncertain)]
     return "\n".join(out)
@@ -164,7 +164,7 @@ def audit_markdown(a: Audit) -> str:
 
 def _ref(r: EventRef) -> str:
     amended = f", amended by #{r.amended_by}" if r.amended_by is not None else ""
-    return f"#{r.seq} {r.kind} by {r.actor} on {r.occurred}{amended}"
+    return f"#{r.seq} {r.type} by {r.actor} on {r.occurred}{amended}"
 
 
 def why_text(p: Provenance) -> str:
@@ -204,5 +204,5 @@ def diff_text(d: Diff) -> str:
             by = f"  (by {', '.join(c.by)})" if c.by else ""
             lines.append(f"  {c.field}: {c.before if c.before is not None else '-'} -> {c.after or '-'}{by}")
         for e in p.events:
-            lines.append(f"  event #{e.seq} {e.kind} by {e.actor} on {e.occurred} [{e.id}]: {e.before} -> {e.after}")
+            lines.append(f"  event #{e.seq} {e.type} by {e.actor} on {e.occurred} [{e.id}]: {e.before} -> {e.after}")
     return printable_lines(lines)

@@ -40,7 +40,7 @@ def status_row(a: Answer) -> dict[str, Any]:
         "disputed": s["disputed"],
         "denials": len(s["denials"]),
         "may_also_count": "; ".join(a.uncertain),
-        "version": s["version"],
+        "events_applied": s["version"],  # "version" names the stream's length (see text.answer_dict)
         "last_event": s["last_event"],
         "warnings": "; ".join(s["warnings"]),
         "effective": (s["effective"] or s["agreed_on"]) if s["agreed_by"] else s["effective"],
@@ -78,7 +78,7 @@ def audit_row(st: Step) -> dict[str, Any]:
         "occurred": st.occurred,
         "reported": st.reported,
         "recorded_at": st.recorded_at,
-        "kind": st.kind,
+        "type": st.type,
         "actor": st.actor,
         "person": st.person,
         "rule": st.rule,
@@ -114,14 +114,14 @@ def to_csv(rows: Iterable[Mapping[str, Any]], headers: Sequence[str]) -> str:
 
 STATUS_COLUMNS = (
     "proposal", "status", "proposer", "addressees", "stances", "disputed", "denials",
-    "may_also_count", "version", "last_event", "warnings",
+    "may_also_count", "events_applied", "last_event", "warnings",
     "effective", "scheduled_end", "deadlines", "suspended_by", "violations", "projected",
 )  # fmt: skip
 HISTORY_COLUMNS = (
-    "seq", "id", "occurred", "reported", "recorded_at", "kind", "actor", "person", "changes", "status", "source",
+    "seq", "id", "occurred", "reported", "recorded_at", "type", "actor", "person", "changes", "status", "source",
 )  # fmt: skip
 AUDIT_COLUMNS = (
-    "seq", "id", "occurred", "reported", "recorded_at", "kind", "actor", "person", "rule", "changes",
+    "seq", "id", "occurred", "reported", "recorded_at", "type", "actor", "person", "rule", "changes",
     "warnings", "status", "sources",
 )  # fmt: skip
 
@@ -216,7 +216,7 @@ def story_markdown(audit: Audit) -> str:
         status = [c for c in st.changes if c["field"] == "status"]
         change = f" Status: {md(status[0]['before'] or 'none')} → {md(status[0]['after'])}." if status else ""
         cite = " " + " ".join(dict.fromkeys(refs)) if refs else " (no source given)"
-        lines.append(f"- **{md(describe_date(st.occurred))}**: {who}, {md(st.kind)}.{change}{cite}")
+        lines.append(f"- **{md(describe_date(st.occurred))}**: {who}, {md(st.type)}.{change}{cite}")
     lines.append("")
     lines.append(f"Status by everything recorded: **{md(audit.status or 'none')}**.")
     if notes:

@@ -40,7 +40,9 @@ def answer_dict(a: Answer) -> dict[str, Any]:
         "uncertain": list(a.uncertain),
         "proposer": s["proposer"],
         "addressees": s["addressees"],
-        "version": s["version"],
+        # "version" means one thing in every output: the number of events in the proposal's stream,
+        # what ``append --expect-version`` checks. The events this answer folded are counted apart.
+        "events_applied": s["version"],
         "last_event": s["last_event"],
         "warnings": s["warnings"],
         "effective": (s["effective"] or s["agreed_on"]) if s["agreed_by"] else s["effective"],
@@ -148,10 +150,11 @@ def status_text(answers: Sequence[Answer], q: QuestionView, versions: Mapping[st
 def status_output(
     answers: Sequence[Answer], q: QuestionView, versions: Mapping[str, int] | None, *, as_json: bool
 ) -> str:
-    """What ``tracker status`` prints: the table, or the JSON list (with ``stream_version`` when versions are given)."""
+    """What ``tracker status`` prints: the table, or the JSON list (with each proposal's ``version``,
+    the number of events in its stream, when versions are given)."""
     if not as_json:
         return status_text(answers, q, versions)
     rows = [answer_dict(a) for a in answers]
     if versions is not None:
-        rows = [{**r, "stream_version": versions.get(r["proposal"], 0)} for r in rows]
+        rows = [{**r, "version": versions.get(r["proposal"], 0)} for r in rows]
     return to_json(rows)

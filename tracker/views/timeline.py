@@ -80,7 +80,7 @@ class Mark(Value):
     """One event on a lane: where it may fall (earliest..latest day) and what hover shows."""
 
     id: str
-    kind: str
+    type: str
     actor: str
     person: str | None
     occurred: str
@@ -107,7 +107,7 @@ def _mark(rec: Record) -> Mark:
     src = event["sources"][0] if event.get("sources") else None
     return Mark(
         id=rec.id,
-        kind=event["type"],
+        type=event["type"],
         actor=event["actor"],
         person=event.get("person"),
         occurred=event["occurred"],
@@ -175,7 +175,7 @@ def _ticks(start: str, end: str) -> list[tuple[str, str]]:
 
 def _title(mark: Mark) -> str:
     who = f"{mark.actor} ({mark.person})" if mark.person else mark.actor
-    lines = [f"{mark.kind} by {who}", f"occurred {mark.occurred}", f"reported {mark.reported or '-'}"]
+    lines = [f"{mark.type} by {who}", f"occurred {mark.occurred}", f"reported {mark.reported or '-'}"]
     lines.append(f"source: {mark.source}" if mark.source else "source: none given")
     lines.append(f"id: {mark.id}")
     return escape("\n".join(lines))
@@ -206,7 +206,7 @@ def _lane(lane: Lane, index: int, scale: _Scale, end: str) -> list[str]:
             if x2 - x1 >= 0.1:
                 out.append(
                     f'<rect class="uncertain" x="{x1:.1f}" y="{bar_y}" width="{x2 - x1:.1f}" height="{bar_h}" '
-                    f'fill="url(#hatch)"><title>{escape(m.kind)} by {escape(m.actor)}: date uncertain, '
+                    f'fill="url(#hatch)"><title>{escape(m.type)} by {escape(m.actor)}: date uncertain, '
                     f"{m.earliest} to {m.latest}</title></rect>"
                 )
     if lane.scheduled_end is not None and lane.scheduled_end < MAX_DAY:
@@ -232,10 +232,10 @@ def _lane(lane: Lane, index: int, scale: _Scale, end: str) -> list[str]:
             rows.append(x)
         cy = bar_y + bar_h / 2 + (0, -11, 11, -22, 22)[row % 5]
         out.append(
-            f'<g class="marker" data-event-id="{escape(m.id)}" data-kind="{escape(m.kind)}">'
+            f'<g class="marker" data-event-id="{escape(m.id)}" data-type="{escape(m.type)}">'
             f"<title>{_title(m)}</title>"
             f'<circle cx="{x:.1f}" cy="{cy:.1f}" r="7"/>'
-            f'<text x="{x:.1f}" y="{cy + 3.5:.1f}">{KIND_LETTERS.get(m.kind, "?")}</text></g>'
+            f'<text x="{x:.1f}" y="{cy + 3.5:.1f}">{KIND_LETTERS.get(m.type, "?")}</text></g>'
         )
     out.append("</g>")
     return out
@@ -332,9 +332,9 @@ def _table(lanes_: Sequence[Lane]) -> str:
             source = escape(m.source or "-")
             if m.url:
                 source = f'<a href="{escape(m.url)}" rel="noreferrer">{source}</a>'
-            cells = (escape(lane.proposal), escape(m.occurred), escape(m.kind), escape(who), source)
+            cells = (escape(lane.proposal), escape(m.occurred), escape(m.type), escape(who), source)
             rows.append(f'<tr class="event-row">{"".join(f"<td>{c}</td>" for c in cells)}</tr>')
-    head = "<tr><th>proposal</th><th>occurred</th><th>kind</th><th>actor</th><th>first source</th></tr>"
+    head = "<tr><th>proposal</th><th>occurred</th><th>type</th><th>actor</th><th>first source</th></tr>"
     return f'<table class="events"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
 
