@@ -227,10 +227,15 @@ class Tracker:
         """Each proposal's stream version: pass it as ``expect_version`` to append only if nobody else did."""
         return self.store.versions()
 
-    def history(self, proposal: str, *, as_recorded: str | None = None) -> list[HistoryEntry]:
-        """A proposal's story: every (effective) event in valid-time order and what it changed."""
-        q = question(as_recorded=as_recorded)
-        return story(proposal, self._records(proposal), q.as_recorded, q.today)
+    def history(
+        self, proposal: str, *, on: str | None = None, known_by: str | None = None, as_recorded: str | None = None
+    ) -> list[HistoryEntry]:
+        """A proposal's story: every (effective) event in valid-time order and what it changed; with
+        ``on`` or ``known_by``, only the events that ``status`` folds for that question."""
+        q = question(on, known_by, as_recorded)
+        if on is None and known_by is None:
+            return story(proposal, self._records(proposal), q.as_recorded, q.today)
+        return story(proposal, self._records(proposal), q.as_recorded, question=q)
 
     def audit(
         self, proposal: str, *, on: str | None = None, known_by: str | None = None, as_recorded: str | None = None

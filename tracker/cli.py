@@ -31,7 +31,10 @@ def _root(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the tool's release version (tracker X.Y.Z) and exit."
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Show the tool's release version (tracker X.Y.Z) and exit.",
         ),
     ] = False,
     db: Annotated[

@@ -35,16 +35,26 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         metavar="PATH",
-        help="SQLite file (else a --db before the sub-command, else $TRACKER_DB, else ~/.local/share/tracker/tracker.db).",
+        help="SQLite file (else a --db before the sub-command, else $TRACKER_DB, "
+        "else ~/.local/share/tracker/tracker.db).",
     ),
 ]
-OnOption = Annotated[str | None, typer.Option("--on", help="Valid time: the world as it stood on this day.")]
+DATES = "YYYY-MM-DD; YYYY-MM or YYYY: its last day; today; a date-time: its UTC day"
+OnOption = Annotated[
+    str | None,
+    typer.Option("--on", metavar="DATE", help=f"Valid time: the world as it stood on this day ({DATES})."),
+]
 KnownByOption = Annotated[
-    str | None, typer.Option("--known-by", help="Publication time: only what was public by this day.")
+    str | None,
+    typer.Option("--known-by", metavar="DATE", help=f"Publication time: only what was public by this day ({DATES})."),
 ]
 AsRecordedOption = Annotated[
     str | None,
-    typer.Option("--as-recorded", help="Record time: what this tracker said at T (ISO timestamp; a day = its end)."),
+    typer.Option(
+        "--as-recorded",
+        metavar="TIMESTAMP",
+        help="Record time: what this tracker said at T (a date-time; a day, a month, a year or today: its end).",
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 ExpectOption = Annotated[

@@ -57,6 +57,8 @@ def status(
 @handled
 def history(
     proposal: Annotated[str, typer.Argument(help="Proposal slug.")],
+    on: OnOption = None,
+    known_by: KnownByOption = None,
     as_recorded: AsRecordedOption = None,
     json: JsonOption = False,
     csv: CsvOption = False,
@@ -66,16 +68,18 @@ def history(
 ) -> None:
     """A proposal's story: every event in order of occurrence and the changes it made.
 
-    --markdown writes the story for an article, with numbered citations.
+    --markdown writes the story for an article, with numbered citations. --on and --known-by tell
+    the story as it stood then: only the events status counts for that question.
 
-    Example: tracker history ru-freeze-2023
+    Example: tracker history ru-freeze-2023 --on 2024-02
     """
     from tracker.views import text as render
 
+    cuts = {"on": on, "known_by": known_by, "as_recorded": as_recorded}
     with _open(db) as t:
-        entries = t.history(proposal, as_recorded=as_recorded)
+        entries = t.history(proposal, **cuts)
         version = t.versions().get(proposal, 0) if versions else None
-        if _history_export(t, proposal, entries, as_recorded, json=json, csv=csv, markdown=markdown):
+        if _history_export(t, proposal, entries, cuts, json=json, csv=csv, markdown=markdown):
             return
     if json:
         typer.echo(render.to_json([e.model_dump(mode="json") for e in entries]))
@@ -135,7 +139,7 @@ def _status_export(answers: Any, q: Any, *, json: bool, csv: bool, markdown: boo
 
 
 def _history_export(
-    t: Tracker, proposal: str, entries: Any, as_recorded: str | None, *, json: bool, csv: bool, markdown: bool
+    t: Tracker, proposal: str, entries: Any, cuts: dict[str, str | None], *, json: bool, csv: bool, markdown: bool
 ) -> bool:
     from tracker.views import exports
 
@@ -144,7 +148,7 @@ def _history_export(
         rows = (exports.history_row(e) for e in entries)
         typer.echo(exports.to_csv(rows, exports.HISTORY_COLUMNS), nl=False)
     elif markdown:
-        typer.echo(exports.story_markdown(t.audit(proposal, as_recorded=as_recorded)), nl=False)
+        typer.echo(exports.story_markdown(t.audit(proposal, **cuts)), nl=False)
     return csv or markdown
 
 
@@ -180,9 +184,16 @@ def why(
 def diff(
     proposal: Annotated[str | None, typer.Argument(help="Proposal slug (or --all).")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every proposal.")] = False,
-    start: Annotated[str, typer.Option("--from", help="Earlier cut-off (a day; a timestamp for as-recorded).")] = "",
-    end: Annotated[str, typer.Option("--to", help="Later cut-off.")] = "",
-    axis: Annotated[str, typer.Option("--axis", help="Which time moves: on, known-by or as-recorded.")] = "on",
+    start: Annotated[
+        str, typer.Option("--from", metavar="DATE", help="Earlier cut-off (a day; a timestamp for as-recorded).")
+    ] = "",
+    end: Annotated[str, typer.Option("--to", metavar="DATE", help="Later cut-off.")] = "",
+    axis: Annotated[
+        str,
+        typer.Option(
+            "--axis", metavar="[on|known-by|as-recorded]", help="Which time moves: on, known-by or as-recorded."
+        ),
+    ] = "on",
     on: OnOption = None,
     known_by: KnownByOption = None,
     as_recorded: AsRecordedOption = None,

@@ -17,7 +17,10 @@ from tracker.commands.app import (
 # --- audit trail: verify, head, audit explained, why, diff (issue 3) ---
 
 HeadOption = Annotated[
-    str | None, typer.Option("--head", help="A head published earlier (SEQ:HASH): prove the log then is a prefix.")
+    str | None,
+    typer.Option(
+        "--head", metavar="SEQ:HASH", help="A head published earlier (SEQ:HASH): prove the log then is a prefix."
+    ),
 ]
 
 

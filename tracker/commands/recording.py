@@ -61,7 +61,7 @@ def _report(added: int, skipped: int, head: int, ids: tuple[str, ...]) -> None:
 @app.command("import")
 @handled
 def import_(
-    file: Annotated[Path, typer.Argument(help="A JSONL file, or a folder of *.jsonl files.")],
+    file: Annotated[Path, typer.Argument(metavar="PATH", help="A JSONL file, or a folder of *.jsonl files.")],
     expect_version: ExpectOption = None,
     db: DbOption = None,
 ) -> None:

@@ -23,7 +23,10 @@ from tracker.errors import TrackerError
 @handled
 def export(
     format: Annotated[
-        str, typer.Option("--format", help="jsonl (the log, with seq, recorded_at, hash) or timelinejs.")
+        str,
+        typer.Option(
+            "--format", metavar="[jsonl|timelinejs]", help="jsonl (the log, with seq, recorded_at, hash) or timelinejs."
+        ),
     ] = "jsonl",
     db: DbOption = None,
 ) -> None:
@@ -43,7 +46,9 @@ def export(
 @app.command()
 @handled
 def log(
-    proposal: Annotated[str | None, typer.Option("--proposal", help="Only this proposal's stream.")] = None,
+    proposal: Annotated[
+        str | None, typer.Option("--proposal", metavar="PROPOSAL", help="Only this proposal's stream.")
+    ] = None,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -99,13 +104,15 @@ def _day_option(value: str | None, name: str) -> str | None:
 @handled
 def timeline(
     proposals: Annotated[list[str] | None, typer.Argument(help="Proposal slugs; all if omitted.")] = None,
-    start: Annotated[str | None, typer.Option("--from", help="First day drawn (YYYY-MM-DD).")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Last day drawn (YYYY-MM-DD).")] = None,
-    on: Annotated[str | None, typer.Option("--on", help="Draw a vertical line at this day.")] = None,
+    start: Annotated[str | None, typer.Option("--from", metavar="DATE", help="First day drawn (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Last day drawn (YYYY-MM-DD).")] = None,
+    on: Annotated[str | None, typer.Option("--on", metavar="DATE", help="Draw a vertical line at this day.")] = None,
     known_by: KnownByOption = None,
     as_recorded: AsRecordedOption = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML page here.")] = None,
-    svg: Annotated[Path | None, typer.Option("--svg", help="Write the SVG picture alone here.")] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", metavar="PATH", help="Write a self-contained HTML page here.")
+    ] = None,
+    svg: Annotated[Path | None, typer.Option("--svg", metavar="PATH", help="Write the SVG picture alone here.")] = None,
     db: DbOption = None,
 ) -> None:
     """A timeline: a lane per proposal, its status over time, a marker per event (text, HTML or SVG).
@@ -134,7 +141,9 @@ def timeline(
 @handled
 def search(
     text: Annotated[str, typer.Argument(help="Words to find (all of them) in notes and sources.")],
-    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000, help="At most this many results.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", min=1, max=10_000, help="At most this many results.")
+    ] = 20,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from tracker.core.replay import Derived, Record, effective, timeline
+from tracker.core.replay import Derived, Question, Record, classify, effective, timeline
 from tracker.core.value import Value
 
 
@@ -46,12 +46,22 @@ def derived_entry(d: Derived) -> HistoryEntry:
 
 
 def story(
-    proposal: str, records: Iterable[Record], as_recorded: str | None = None, day: str | None = None
+    proposal: str,
+    records: Iterable[Record],
+    as_recorded: str | None = None,
+    day: str | None = None,
+    question: Question | None = None,
 ) -> list[HistoryEntry]:
     """Every effective event of one proposal (recorded by ``as_recorded``) in replay order, with its
-    changes, and the transitions with no event up to ``day``."""
+    changes, and the transitions with no event up to ``day``. With a ``question``, the story as
+    it stood then: only the events certainly on or before its ``on`` and public by its ``known_by``
+    (those ``status`` folds), up to its day."""
+    live = effective(records, as_recorded)
+    if question is not None:
+        live = [rec for rec in live if classify(rec, question) == 1]
+        day = question.day
     out = []
-    for item in timeline(proposal, effective(records, as_recorded), day):
+    for item in timeline(proposal, live, day):
         if isinstance(item, Derived):
             out.append(derived_entry(item))
             continue
