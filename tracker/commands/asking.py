@@ -202,7 +202,8 @@ def diff(
 ) -> None:
     """What changed between two dates on one time axis, and by which events (other axes fixed).
 
-    Example: tracker diff truce --axis as-recorded --from 2024-03-01 --to 2024-03-08 --on 2024-01-10
+    \b
+    Example: tracker diff yemen-truce-2022 --from 2022-04-01 --to 2022-10-03 --known-by 2022-09-01
     """
     from tracker.views import audit_text as render_audit
 

@@ -32,6 +32,7 @@ def export(
 ) -> None:
     """Write the whole log as JSONL (event, seq, recorded_at, hash) to stdout, or TimelineJS JSON.
 
+    
     Example: tracker export > backup.jsonl
     Example: tracker export --format timelinejs > timeline.json
     """
