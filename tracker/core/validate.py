@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from tracker.core import jsonin
+from tracker.core import jsonin, suggest
 from tracker.core.dates import bounds
 from tracker.core.events import (
     ID_PATTERN,
@@ -65,11 +65,16 @@ class Known:
 
 
 def _field(error: ValidationError, text: str | bytes = "") -> tuple[str | None, str]:
-    first = error.errors(include_url=False)[0]
+    errors = error.errors(include_url=False)
+    # A mistyped field name also leaves the field it meant missing: name the typo, it explains both.
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = [str(p) for p in first["loc"]]
     kind = first["type"]
+    if kind == "union_tag_not_found" and isinstance(first["input"], dict) and "kind" in first["input"]:
+        return "kind", "unknown field 'kind': the field is 'type'"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return "type", "unknown or missing event kind; expected one of the kinds in the README"
+        tag = first["input"].get("type") if isinstance(first["input"], dict) else None
+        return "type", suggest.unknown_kind(tag)
     if kind == "json_invalid":
         if isinstance(text, bytes):
             try:
@@ -81,11 +86,13 @@ def _field(error: ValidationError, text: str | bytes = "") -> tuple[str | None, 
         return None, "expected a JSON object (one event per line)"
     if loc and loc[0] in KINDS:
         loc = loc[1:]
+    # a replacement's kind tag is a step of pydantic's path, not a field the user wrote
+    loc = [p for i, p in enumerate(loc) if not (p in KINDS and i and loc[i - 1] == "replacement")]
     for tag in ("function-after[_derive(), ", "function-after["):
         loc = [p for p in loc if not p.startswith(tag)]
     message = first["msg"].removeprefix("Value error, ")
     if kind == "extra_forbidden":
-        message = "unknown field"
+        message = _unknown_field(first["loc"])
     elif kind == "string_pattern_mismatch" and first["ctx"].get("pattern") == SLUG_PATTERN:
         message = (
             "must not be empty"
@@ -97,6 +104,21 @@ def _field(error: ValidationError, text: str | bytes = "") -> tuple[str | None, 
     elif kind == "model_type":
         message = "expected a JSON object"
     return (".".join(loc) or None), message
+
+
+def _unknown_field(loc: tuple[int | str, ...]) -> str:
+    """"unknown field", with the closest field and the fields taken where it was found (an event's,
+    a replacement's or a source's)."""
+    path = [str(p) for p in loc]
+    name, owner = path[-1], path[:-1]
+    if name == "kind":
+        return "unknown field 'kind': the field is 'type'"
+    if owner and owner[-1].isdigit() and len(owner) >= 2 and owner[-2] == "sources":
+        return suggest.unknown_field(name, suggest.source_fields(), "a source")
+    kinds = [p for p in owner if p in KINDS]
+    if kinds and owner[-1] == kinds[-1]:  # the event's own field (or its replacement's)
+        return suggest.unknown_field(name, suggest.fields_of(kinds[-1]), kinds[-1])
+    return "unknown field"
 
 
 def parse_line(text: str | bytes, number: int | None = None, file: str | None = None) -> Line:
