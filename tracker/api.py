@@ -187,8 +187,20 @@ class Tracker:
     def _records(self, proposal: str | None) -> list[Record]:
         records = list(self.store.records(proposal))
         if proposal is not None and not records:
-            raise NotFoundError(f"no proposal {proposal!r} in the log", field="proposal")
+            raise self._unknown(proposal)
         return records
+
+    def _unknown(self, proposal: str) -> NotFoundError:
+        """The error for a proposal the log does not hold, naming the close ones it does."""
+        from tracker.core.suggest import close
+
+        slugs = self.store.versions()
+        near = close(proposal, slugs)
+        if near:
+            hint = "; did you mean " + " or ".join(repr(s) for s in near) + "?"
+        else:
+            hint = f"; {len(slugs)} proposal(s) in the log (tracker status lists them)"
+        return NotFoundError(f"no proposal {proposal!r} in the log{hint}", field="proposal")
 
     def status(
         self,
@@ -209,7 +221,7 @@ class Tracker:
         """
         q = question(on, known_by, as_recorded)
         if proposal is not None and self.store.version(proposal) == 0:
-            raise NotFoundError(f"no proposal {proposal!r} in the log", field="proposal")
+            raise self._unknown(proposal)
         cuts = [(axis, cut) for axis, cut in (("on", q.on), ("known_by", q.known_by), ("as_recorded", q.as_recorded))]
         asked = [(axis, cut) for axis, cut in cuts if cut is not None]
         if len(asked) <= 1:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from tracker.api import Tracker
+from tracker.commands import complete
 from tracker.commands.app import (
     AsRecordedOption,
     CsvOption,
@@ -27,7 +28,9 @@ from tracker.errors import TrackerError
 @app.command()
 @handled
 def status(
-    proposal: Annotated[str | None, typer.Argument(help="One proposal slug; all if omitted.")] = None,
+    proposal: Annotated[
+        str | None, typer.Argument(autocompletion=complete.proposals, help="One proposal slug; all if omitted.")
+    ] = None,
     on: OnOption = None,
     known_by: KnownByOption = None,
     as_recorded: AsRecordedOption = None,
@@ -56,7 +59,7 @@ def status(
 @app.command()
 @handled
 def history(
-    proposal: Annotated[str, typer.Argument(help="Proposal slug.")],
+    proposal: Annotated[str, typer.Argument(autocompletion=complete.proposals, help="Proposal slug.")],
     on: OnOption = None,
     known_by: KnownByOption = None,
     as_recorded: AsRecordedOption = None,
@@ -98,7 +101,7 @@ def history(
 @app.command()
 @handled
 def audit(
-    proposal: Annotated[str, typer.Argument(help="Proposal slug.")],
+    proposal: Annotated[str, typer.Argument(autocompletion=complete.proposals, help="Proposal slug.")],
     on: OnOption = None,
     known_by: KnownByOption = None,
     as_recorded: AsRecordedOption = None,
@@ -161,7 +164,7 @@ def _audit_csv(result: Any) -> None:
 @app.command()
 @handled
 def why(
-    proposal: Annotated[str, typer.Argument(help="Proposal slug.")],
+    proposal: Annotated[str, typer.Argument(autocompletion=complete.proposals, help="Proposal slug.")],
     on: OnOption = None,
     known_by: KnownByOption = None,
     as_recorded: AsRecordedOption = None,
@@ -182,7 +185,9 @@ def why(
 @app.command()
 @handled
 def diff(
-    proposal: Annotated[str | None, typer.Argument(help="Proposal slug (or --all).")] = None,
+    proposal: Annotated[
+        str | None, typer.Argument(autocompletion=complete.proposals, help="Proposal slug (or --all).")
+    ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every proposal.")] = False,
     start: Annotated[
         str, typer.Option("--from", metavar="DATE", help="Earlier cut-off (a day; a timestamp for as-recorded).")

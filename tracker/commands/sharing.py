@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from tracker.commands import complete
 from tracker.commands.app import (
     AsRecordedOption,
     DbOption,
@@ -48,7 +49,10 @@ def export(
 @handled
 def log(
     proposal: Annotated[
-        str | None, typer.Option("--proposal", metavar="PROPOSAL", help="Only this proposal's stream.")
+        str | None,
+        typer.Option(
+            "--proposal", metavar="PROPOSAL", autocompletion=complete.proposals, help="Only this proposal's stream."
+        ),
     ] = None,
     json: JsonOption = False,
     db: DbOption = None,
@@ -104,7 +108,9 @@ def _day_option(value: str | None, name: str) -> str | None:
 @app.command()
 @handled
 def timeline(
-    proposals: Annotated[list[str] | None, typer.Argument(help="Proposal slugs; all if omitted.")] = None,
+    proposals: Annotated[
+        list[str] | None, typer.Argument(autocompletion=complete.proposals, help="Proposal slugs; all if omitted.")
+    ] = None,
     start: Annotated[str | None, typer.Option("--from", metavar="DATE", help="First day drawn (YYYY-MM-DD).")] = None,
     end: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Last day drawn (YYYY-MM-DD).")] = None,
     on: Annotated[str | None, typer.Option("--on", metavar="DATE", help="Draw a vertical line at this day.")] = None,
