@@ -785,7 +785,6 @@ def test_disputed_ends_through_the_tracker(tracker: Tracker) -> None:
     assert tracker.status(P, on="2022-08-02")[0].uncertain == ()
 
 
-@pytest.mark.xfail(reason="issue 14: '--on also takes a date-time'; tracker.api.question accepts only a day")
 def test_on_takes_a_date_time(story: Tracker) -> None:
     state = status(story, on="2022-04-02T17:00Z")  # judged at the end of its UTC day
     assert state is not None and state["status"] == "in_force"

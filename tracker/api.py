@@ -57,13 +57,11 @@ def question(on: str | None = None, known_by: str | None = None, as_recorded: st
 
 def future_notes(on: str | None = None, known_by: str | None = None, as_recorded: str | None = None) -> list[str]:
     """A note for each cut-off after today (the answer can only hold what is recorded so far)."""
-    q = question(on, known_by, as_recorded)
+    question(on, known_by, as_recorded)  # a malformed cut-off is refused first, naming its option
     now = clock.now()
-    given = {"on": on, "known_by": known_by, "as_recorded": as_recorded}
     notes = []
-    for name, cut in (("on", q.on), ("known_by", q.known_by), ("as_recorded", q.as_recorded)):
-        text = given[name]
-        if cut is not None and text is not None and (note := future(text, cut, now)) is not None:
+    for name, text in (("on", on), ("known_by", known_by), ("as_recorded", as_recorded)):
+        if text is not None and (note := future(text, now)) is not None:
             notes.append(f"note: --{name.replace('_', '-')} {note}")
     return notes
 

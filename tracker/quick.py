@@ -109,7 +109,7 @@ def question(opts: Mapping[str, Any]) -> Question:
             cuts[axis] = instant(read.day) if axis == "as_recorded" else read.day
             if read.reading is not None:
                 said.append((axis, read.reading))
-            if future(opts[axis], str(cuts[axis]), moment) is not None:
+            if future(opts[axis], moment) is not None:
                 raise Declined
     except ValueError:  # DateError, InputError: both reported by the typer path
         raise Declined from None

@@ -233,9 +233,18 @@ def _utc(text: str) -> datetime:
     return moment
 
 
-def future(text: str, cut: str, now: str) -> str | None:
-    """The note for a question asked about a day after today (``cut`` a day or a UTC instant,
-    ``now`` the clock's instant; compared by day, so today and its end are not the future), or None."""
-    if cut[:10] <= now[:10]:
+def future(text: str, now: str) -> str | None:
+    """The note for a question asked about a day after today (``now`` the clock's instant), or
+    None. A month or a year that holds today is not the future (only its end is); compared by
+    UTC day, so a later hour of today is not the future either."""
+    today = now[:10]
+    try:
+        read = asked_day(text, today)
+    except DateError:
         return None
-    return f"{text} is in the future: the answer holds only what is recorded by now ({now[:10]})"
+    first = read.day
+    if read.reading is not None and read.reading.startswith("end of "):
+        first = (text + "-01-01")[:10]  # 2024 -> 2024-01-01, 2024-11 -> 2024-11-01
+    if first <= today:
+        return None
+    return f"{text} is in the future: the answer holds only what is recorded by now ({today})"
