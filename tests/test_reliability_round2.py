@@ -444,7 +444,7 @@ def test_as_recorded_is_refused_in_one_line_outside_its_forms(tmp_path: Path, va
     cli("append", FLOATED, "--db", str(db))
     for command in (["status"], ["history", "p"], ["audit", "p"]):
         code, _, err = cli(*command, "--as-recorded", value, "--db", str(db))
-        assert code == 1 and "as_recorded" in err and err.count("\n") == 1, (command, err)
+        assert code == 1 and "--as-recorded" in err and err.count("\n") == 1, (command, err)
 
 
 @pytest.mark.parametrize(

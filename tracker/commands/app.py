@@ -82,10 +82,11 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def _check_arguments(kwargs: dict[str, Any]) -> None:
+def _check_arguments(kwargs: dict[str, Any]) -> list[str]:
     """Refuse, before anything is opened, what no command can use: text that is not UTF-8 (Python
     hands such argument bytes over as lone surrogates), a malformed ``--as-recorded``, and more
-    workers than cores (``TRACKER_WORKERS``)."""
+    workers than cores (``TRACKER_WORKERS``). Return the notes for cut-offs in the future (printed
+    once the command has answered: an error stays one line)."""
     for name, value in kwargs.items():
         for text in value if isinstance(value, list) else [value]:
             if isinstance(text, str | Path) and not _is_utf8(str(text)):
@@ -101,8 +102,8 @@ def _check_arguments(kwargs: dict[str, Any]) -> None:
     if any(isinstance(cut, str) for cut in cuts.values()):
         from tracker.api import future_notes
 
-        for note in future_notes(**cuts):
-            typer.echo(note, err=True)
+        return future_notes(**cuts)
+    return []
 
 
 def _option(name: str) -> str:
@@ -132,8 +133,11 @@ def handled(func: F) -> F:
         import sqlite3
 
         try:
-            _check_arguments(kwargs)
-            return func(*args, **kwargs)
+            notes = _check_arguments(kwargs)
+            result = func(*args, **kwargs)
+            for note in notes:
+                typer.echo(note, err=True)
+            return result
         except TrackerError as exc:
             if (exc.field in kwargs or exc.field in OPTION_NAMES) and exc.file is None and exc.line is None:
                 # a field named after this command's own parameter: name the option as it is typed
