@@ -9,11 +9,13 @@ typer app (``tracker.cli.main``) unchanged.
 
 The quick path only answers what it fully understands, and prints the same bytes the typer
 path would (``tests/test_quickstatus.py`` runs both over many argument combinations). It
-declines, before writing anything, on: any other command or option (``--csv``, ``--help``,
-``--opt=value`` flags, repeated options, a value that looks like an option), two or more
-time axes (a replay), a database that does not exist yet (the first run seeds it) or is not
-ready for the lookup, and every error (bad date, unknown proposal, busy file): the typer
-path then reports it in its own words.
+takes the time forms the typer path takes (a day, a month or a year at its end, ``today``, a
+date-time on its UTC day) and ``--db PATH`` before ``status`` as after it. It declines, before
+writing anything, on: any other command or option (``--csv``, ``--help``, ``--opt=value``
+flags, repeated options, a value that looks like an option), a cut-off in the future (the
+typer path adds a note on stderr), two or more time axes (a replay), a database that does
+not exist yet (the first run seeds it) or is not ready for the lookup, and every error (bad
+date, unknown proposal, busy file): the typer path then reports it in its own words.
 """
 
 from __future__ import annotations
