@@ -357,14 +357,15 @@ def test_an_unknown_field_names_the_closest_and_the_kinds_fields(tmp_path: Path)
 
 @pytest.mark.parametrize(
     "argv",
-    [["status"], ["history"], ["audit"], ["why"], ["timeline"], ["diff", "--from", "2022", "--to", "2023"]],
+    [["status"], ["history"], ["audit"], ["why"], ["timeline"], ["diff", "--from", "2022", "--to", "2023"], ["log"]],
     ids=lambda a: a[0],
 )
 def test_an_unknown_proposal_is_named_with_close_ones(db: Path, argv: list[str]) -> None:
-    code, out, err = run(argv[0], "yemen-truce", *argv[1:], "--db", str(db))
+    slug = ["--proposal"] if argv[0] == "log" else []
+    code, out, err = run(argv[0], *slug, "yemen-truce", *argv[1:], "--db", str(db))
     assert (code, out) == (1, "")
     assert err == "error: field 'proposal': no proposal 'yemen-truce' in the log; did you mean 'yemen-truce-2022'?\n"
-    code, _, err = run(argv[0], "zzz", *argv[1:], "--db", str(db))
+    code, _, err = run(argv[0], *slug, "zzz", *argv[1:], "--db", str(db))
     assert code == 1 and "no proposal 'zzz' in the log; 6 proposal(s) in the log" in err
 
 

@@ -256,7 +256,9 @@ class Tracker:
         return audit_module.audit(proposal, self._records(proposal), question(on, known_by, as_recorded))
 
     def log(self, *, proposal: str | None = None) -> Iterator[dict[str, Any]]:
-        """The raw append log: one dict per row, in seq order."""
+        """The raw append log: one dict per row, in seq order (NotFoundError for a proposal it lacks)."""
+        if proposal is not None and self.store.version(proposal) == 0:
+            raise self._unknown(proposal)
         for rec in self.store.records(proposal):
             yield {
                 "seq": rec.seq,
