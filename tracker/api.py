@@ -105,8 +105,10 @@ class Tracker:
             target.parent.mkdir(parents=True, exist_ok=True)
         self.path = target
         self.store = Store(target)
+        self.seeded: AppendResult | None = None
+        """What loading the bundled corpus added, when this first use of the default database did."""
         if seed and fresh:
-            self.load_corpus()
+            self.seeded = self.load_corpus()
 
     def close(self) -> None:
         """Close the database."""
