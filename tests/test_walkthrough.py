@@ -222,7 +222,9 @@ def record_new(walk: Walk) -> None:
     start = time.perf_counter()
     result = invoke(walk, args, env={"EDITOR": command, "VISUAL": command})
     assert result.exit_code == 0, result.stderr or result.output
-    walk.steps.append(Step(f"new: {event['type']} {event['proposal']} {event['actor']}", 1, time.perf_counter() - start))
+    walk.steps.append(
+        Step(f"new: {event['type']} {event['proposal']} {event['actor']}", 1, time.perf_counter() - start)
+    )
 
 
 @pytest.fixture(scope="module")
