@@ -113,6 +113,16 @@ def test_every_source_is_in_the_research_notes() -> None:
     assert missing == [], f"sources not in {RESEARCH.name}: {missing}"
 
 
+def test_every_quote_is_copied_from_the_research_notes() -> None:
+    # The notes escape inner double quotes; passages of one article are joined by " … " in the data.
+    notes = RESEARCH.read_text(encoding="utf-8").replace('\\"', '"')
+    quotes = [cell.split(" | ")[5] for cell in all_source_cells() if cell.count(" | ") >= 5]
+    quotes += [s["quote"] for s in yaml.safe_load((HERE / "new_event.yaml").read_text(encoding="utf-8"))["sources"]]
+    assert len(quotes) >= 40
+    missing = [part for q in quotes for part in q.split(" \u2026 ") if part not in notes]
+    assert missing == []
+
+
 def test_csv_columns_are_the_event_fields() -> None:
     # co_proposers: the field the recording work adds to ``floated`` (the US-French call has one).
     known = {f for m in (models.Floated, models.Accepted, models.TookEffect, models.ViolationAlleged,
