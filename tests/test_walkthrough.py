@@ -223,12 +223,14 @@ def record_new(walk: Walk) -> None:
     command = " ".join(shlex.quote(p) for p in (sys.executable, str(editor), str(HERE / "new_event.yaml")))
     args = ["new"]
     for param in _commands()["new"].params:  # pass KIND and PROPOSAL if ``new`` asks for them
-        if getattr(param, "param_type_name", "") != "argument":
+        value = {"kind": event["type"], "type": event["type"], "event_type": event["type"]}.get(str(param.name))
+        value = event["proposal"] if param.name == "proposal" else value
+        if value is None:
             continue
-        if param.name in ("kind", "type", "event_type"):
-            args.append(event["type"])
-        elif param.name == "proposal":
-            args.append(event["proposal"])
+        if getattr(param, "param_type_name", "") == "argument":
+            args.append(value)
+        elif getattr(param, "required", False):  # an option the command insists on, e.g. --kind
+            args += [param.opts[0], value]
     start = time.perf_counter()
     result = invoke(walk, args, env={"EDITOR": command, "VISUAL": command})
     assert result.exit_code == 0, result.stderr or result.output
