@@ -182,10 +182,12 @@ def lane_group(root: ET.Element, proposal: str) -> ET.Element:
 
 
 def test_lanes_run_in_order_of_first_event(quiet: Tracker) -> None:
-    assert [lane.proposal for lane in quiet.timeline()] == ["zulu", "alpha", "mike"]  # not alphabetical
-    assert [lane.proposal for lane in quiet.timeline(["mike", "zulu"])] == ["mike", "zulu"]
+    assert [lane.proposal for lane in draw.by_first_event(quiet.timeline())] == ["zulu", "alpha", "mike"]
+    assert [lane.proposal for lane in quiet.timeline()] == ["alpha", "mike", "zulu"]  # the API: by slug
     result = CliRunner().invoke(app, ["timeline", "--db", str(quiet.path)])
     assert [line.split()[0] for line in result.stdout.splitlines()[1:4]] == ["zulu", "alpha", "mike"]
+    named = CliRunner().invoke(app, ["timeline", "mike", "zulu", "--db", str(quiet.path)])
+    assert [line.split()[0] for line in named.stdout.splitlines()[1:3]] == ["mike", "zulu"]  # as asked
 
 
 def test_markers_on_the_same_day_do_not_overlap(quiet: Tracker) -> None:
@@ -261,7 +263,7 @@ def test_names_and_words_are_used(quiet: Tracker) -> None:
     page = draw.page(lanes, *draw.span(lanes), names=names, words=words)
     (row,) = [r for r in page.split('<tr class="event-row">')[1:] if "a first idea" in r]
     assert "&lt;2022-03-01&gt;" in row and "Zulu peace plan" in row and "United Nations" in row
-    assert draw.text(lanes, *draw.span(lanes), names=names).splitlines()[1].startswith("Zulu peace plan  ")
+    assert draw.text(lanes, *draw.span(lanes), names=names).splitlines()[3].startswith("Zulu peace plan  ")
 
 
 def test_the_label_column_fits_the_longest_name(quiet: Tracker) -> None:

@@ -125,6 +125,7 @@ def timeline(
     first, last = _day_option(start, "from"), _day_option(end, "to")
     with _open(db) as t:
         lanes = t.timeline(proposals or (), known_by=known_by, as_recorded=as_recorded)
+    lanes = lanes if proposals else draw.by_first_event(lanes)
     first, last = draw.span(lanes, first, last, q.on)
     if first > last:
         raise TrackerError(f"--from {first} is after --to {last}", field="from")

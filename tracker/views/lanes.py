@@ -1,5 +1,5 @@
 """The timeline's data: a swim lane per proposal (status segments over valid time, an event mark
-each), in order of first event, and where a still-open proposal's story went quiet.
+each), the lanes' order of first event, and where a still-open proposal's story went quiet.
 
 Pure; drawn by ``tracker.views.timeline`` (which re-exports these names).
 """
@@ -73,8 +73,7 @@ def first_day(lane: Lane) -> str:
 
 
 def lanes(records: Iterable[Record], question: Question, proposals: Sequence[str] = ()) -> list[Lane]:
-    """One lane per proposal for a question's log: those named in that order, else all in order
-    of their first event (then of slug), so the picture reads top to bottom as the story went."""
+    """One lane per proposal for a question's log (all in order of slug, or those named in that order)."""
     live = sorted(effective(records, question.as_recorded), key=lambda r: r.proposal)
     known = Question(known_by=question.known_by)
     out = {}
@@ -89,9 +88,13 @@ def lanes(records: Iterable[Record], question: Question, proposals: Sequence[str
             scheduled_end=state["expiry"][0] if state["expiry"] and state["agreed_by"] else None,
             deadlines=tuple((d["what"], bounds(d["due"]).latest) for d in state["deadlines"]),
         )
-    if proposals:
-        return [out[p] for p in dict.fromkeys(proposals) if p in out]
-    return sorted(out.values(), key=lambda lane: (first_day(lane), lane.proposal))
+    return [out[p] for p in dict.fromkeys(proposals) if p in out] if proposals else list(out.values())
+
+
+def by_first_event(lanes_: Iterable[Lane]) -> list[Lane]:
+    """Lanes in order of their first event (then of slug): a picture that reads top to bottom as
+    the story went (``tracker timeline`` draws all lanes so; named ones keep the order asked)."""
+    return sorted(lanes_, key=lambda lane: (first_day(lane), lane.proposal))
 
 
 def last_news(lane: Lane) -> Mark | None:

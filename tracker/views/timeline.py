@@ -15,7 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
-from tracker.views.lanes import OPEN, QUIET_DAYS, Lane, Mark, first_day, lanes, last_news, quiet_from, span
+from tracker.views.lanes import (
+    OPEN,
+    QUIET_DAYS,
+    Lane,
+    Mark,
+    by_first_event,
+    first_day,
+    lanes,
+    last_news,
+    quiet_from,
+    span,
+)
 from tracker.views.swimlane import (
     DEFAULT_TITLE,
     HEADING,
@@ -42,7 +53,8 @@ from tracker.views.text import lines as printable_lines
 from tracker.views.text import printable
 
 __all__ = ["DEFAULT_TITLE", "KIND_LETTERS", "LABEL_W", "LANE_H", "OPEN", "PAD", "PLOT_W", "QUIET_DAYS"]
-__all__ += ["STATUS_COLOURS", "STATUS_LETTERS", "TOP", "Lane", "Mark", "first_day", "lanes", "last_news"]
+__all__ += ["STATUS_COLOURS", "STATUS_LETTERS", "TOP", "Lane", "Mark", "by_first_event", "first_day", "lanes"]
+__all__ += ["last_news"]
 __all__ += ["page", "quiet_from", "span", "spread", "svg", "text"]
 
 
