@@ -155,8 +155,9 @@ def answer(argv: Sequence[str]) -> int | None:
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted; nothing from the unfinished batch was written\n")  # as cli.handled
         return 1
-    # click strips ANSI codes when not writing to a terminal and re-encodes a misconfigured stream.
-    if "\x1b" in text or not _utf8(sys.stdout):
+    # click strips ANSI codes when not writing to a terminal and re-encodes a misconfigured stream;
+    # the only ANSI codes here are text.table's colours (the data's are escaped), sent to terminals only.
+    if ("\x1b" in text and not sys.stdout.isatty()) or not _utf8(sys.stdout):
         return None
     try:
         sys.stdout.write(text)

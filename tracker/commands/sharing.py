@@ -106,11 +106,17 @@ def timeline(
     as_recorded: AsRecordedOption = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML page here.")] = None,
     svg: Annotated[Path | None, typer.Option("--svg", help="Write the SVG picture alone here.")] = None,
+    title: Annotated[
+        str, typer.Option("--title", help="The picture's title (the HTML page's title and heading, the SVG's).")
+    ] = "Proposals over time",
     db: DbOption = None,
 ) -> None:
     """A timeline: a lane per proposal, its status over time, a marker per event (text, HTML or SVG).
 
-    Example: tracker timeline --on 2024-02-14 --html timeline.html
+    Lanes run in order of first event (or as named). A proposal still open with no news for 90 days
+    fades out, marked "no news since ...".
+
+    Example: tracker timeline --on 2024-02-14 --html timeline.html --title "Ceasefire proposals, 2022-2025"
     """
     from tracker.api import question
     from tracker.views import timeline as draw
@@ -119,12 +125,13 @@ def timeline(
     first, last = _day_option(start, "from"), _day_option(end, "to")
     with _open(db) as t:
         lanes = t.timeline(proposals or (), known_by=known_by, as_recorded=as_recorded)
+    lanes = lanes if proposals else draw.by_first_event(lanes)
     first, last = draw.span(lanes, first, last, q.on)
     if first > last:
         raise TrackerError(f"--from {first} is after --to {last}", field="from")
     for target, text in ((html, draw.page), (svg, draw.svg)):
         if target is not None:
-            target.write_text(text(lanes, first, last, q.on), encoding="utf-8")
+            target.write_text(text(lanes, first, last, q.on, title), encoding="utf-8")
             typer.echo(f"wrote {target} ({len(lanes)} lane(s), {first} to {last})", err=True)
     if html is None and svg is None:
         typer.echo(draw.text(lanes, first, last, q.on))

@@ -7,10 +7,12 @@ the ``intervals`` projection) without importing pydantic, and must print the sam
 from __future__ import annotations
 
 import json
+import os
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from tracker.core.replay import Answer
 
@@ -104,13 +106,136 @@ def lines(text: Iterable[str]) -> str:
     return "\n".join("\n".join(map(printable, line.split("\n"))) for line in text)
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """A plain left-aligned text table (every cell ``printable``)."""
+class Terminal(NamedTuple):
+    """Where a table goes: the columns to fit (None: no limit) and whether status words are coloured."""
+
+    width: int | None
+    colour: bool
+
+
+def terminal(isatty: bool | None = None, env: Mapping[str, str] | None = None) -> Terminal:
+    """The terminal standard output is (``isatty`` and ``env`` default to ``sys.stdout`` and the environment).
+
+    Width: ``$COLUMNS`` when set (also when piped: the reader asked for it), else the terminal's own
+    width on a terminal, else no limit, so that files, pipes and scripts get whole rows. Colour: only
+    on a terminal, never with ``$NO_COLOR`` set (no-color.org) or ``TERM=dumb``.
+    ``os.get_terminal_size`` rather than ``shutil``'s: importing shutil costs the quick path ~10 ms.
+    """
+    env = os.environ if env is None else env
+    if isatty is None:
+        try:
+            isatty = sys.stdout.isatty()
+        except (AttributeError, ValueError):  # no stdout, or a closed one
+            isatty = False
+    columns = env.get("COLUMNS", "")
+    width: int | None = int(columns) if columns.isdigit() and int(columns) > 0 else None
+    if width is None and isatty:
+        try:
+            width = os.get_terminal_size(sys.stdout.fileno()).columns or 80
+        except (AttributeError, ValueError, OSError):
+            width = 80
+    colour = isatty and not env.get("NO_COLOR") and env.get("TERM") != "dumb"
+    return Terminal(width, colour)
+
+
+FREE_TEXT = frozenset({"stances", "changes", "note", "notes", "match", "value", "terms"})
+"""Columns of running text: the first to wrap when a table is too wide."""
+MIN_FREE, MAX_CELL_LINES, GAP = 10, 6, 2
+ELLIPSIS = "\u2026"
+ANSI = {"in_force": "32", "agreed": "32", "suspended": "33", "rejected": "31", "terminated": "31"}
+ANSI |= {"collapsed": "31", "expired": "90", "withdrawn": "90", "superseded": "90"}
+"""The colour of a status word (green holds, yellow paused, red failed, grey over)."""
+_STATUS_WORD = re.compile(r"in[ _]force|[a-z_]+")
+_BREAKS = "-=/,:;"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width``: broken between words, a longer word after one of
+    ``-=/,:;`` when it can (``united-states=`` / ``proposed``), else anywhere; beyond
+    ``MAX_CELL_LINES`` lines the rest is cut, with an ellipsis."""
+    if len(text) <= width:
+        return [text]
+    out: list[str] = []
+    line = ""
+    for word in text.split():
+        while len(word) > width:
+            cut = max(word.rfind(c, 0, width) for c in _BREAKS) + 1 or width
+            if line:
+                out.append(line)
+                line = ""
+            out.append(word[:cut])
+            word = word[cut:]
+        if line and len(line) + 1 + len(word) <= width:
+            line += " " + word
+        else:
+            if line:
+                out.append(line)
+            line = word
+    if line:
+        out.append(line)
+    if len(out) > MAX_CELL_LINES:
+        out = out[:MAX_CELL_LINES]
+        out[-1] = (out[-1] if len(out[-1]) < width else out[-1][: width - 1]) + ELLIPSIS
+    return out or [""]
+
+
+def _longest_word(texts: Iterable[str]) -> int:
+    return max((len(w) for t in texts for w in t.split()), default=1)
+
+
+def _fit(headers: Sequence[str], body: Sequence[Sequence[str]], width: int | None) -> list[int]:
+    """Column widths: each column's widest cell, narrowed to fit ``width``: running text first
+    (widest first) down to its longest word, then the other columns down to theirs, then running
+    text down to ``MIN_FREE``; a table that still does not fit runs over."""
+    natural = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(headers)]
+    if width is None or sum(natural) + GAP * (len(natural) - 1) <= width:
+        return natural
+    cols = natural[:]
+    excess = sum(cols) + GAP * (len(cols) - 1) - width
+    words = [_longest_word([h, *(r[i] for r in body)]) for i, h in enumerate(headers)]
+    free = [i for i, h in enumerate(headers) if h.lower() in FREE_TEXT]
+    rest = [i for i in range(len(cols)) if i not in free]
+    stages = [(free, words), (rest, words), (free, [MIN_FREE] * len(cols))]
+    for members, floor in stages:
+        while excess > 0:
+            room = [i for i in members if cols[i] > floor[i]]
+            if not room:
+                break
+            widest = max(room, key=lambda i: cols[i])
+            cols[widest] -= 1
+            excess -= 1
+    return cols
+
+
+def _colour(text: str) -> str | None:
+    """The ANSI colour of a status cell ("in force until ...", "rejected", "expired on ..."), if any."""
+    found = _STATUS_WORD.match(text)
+    return ANSI.get(found.group().replace(" ", "_")) if found else None
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], term: Terminal | None = None) -> str:
+    """A left-aligned text table, every cell ``printable``, fitted to the ``terminal`` (default: stdout's).
+
+    Too wide for it, running text wraps (``FREE_TEXT``, then the other columns between words;
+    see ``_fit``), a cell's continuation lines under it; a status column is coloured when
+    ``term.colour``. Without a width (a pipe or a file) the table is as wide as its rows.
+    """
+    term = terminal() if term is None else term
     body = [[printable(str(c)) for c in r] for r in rows]
-    widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.upper().ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
-    return "\n".join(lines)
+    widths = _fit(headers, body, term.width)
+    status = [h.lower() == "status" and term.colour for h in headers]
+    out = []
+    for cells, painted in [([h.upper() for h in headers], False), *((r, True) for r in body)]:
+        wrapped = [_wrap(c, w) for c, w in zip(cells, widths, strict=True)]
+        codes = [_colour(c) if painted and s else None for c, s in zip(cells, status, strict=True)]
+        for n in range(max(map(len, wrapped))):
+            parts = []
+            for text, w, code in zip(wrapped, widths, codes, strict=True):
+                piece = text[n] if n < len(text) else ""
+                pad = " " * (w - len(piece))
+                parts.append((f"\x1b[{code}m{piece}\x1b[0m" if code and piece else piece) + pad)
+            out.append("  ".join(parts).rstrip())
+    return "\n".join(out)
 
 
 def describe(q: QuestionView) -> str:
