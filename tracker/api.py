@@ -283,7 +283,7 @@ class Tracker:
 
         q = question(known_by=known_by, as_recorded=as_recorded)
         records = self._named(proposals)
-        return timelinejs(effective(records, q.as_recorded), lanes(records, q, proposals))
+        return timelinejs(effective(records, q.as_recorded), lanes(records, q, proposals), self.names(), self.names("proposal"))
 
     def dataframe(
         self,
