@@ -283,7 +283,9 @@ class Tracker:
 
         q = question(known_by=known_by, as_recorded=as_recorded)
         records = self._named(proposals)
-        return timelinejs(effective(records, q.as_recorded), lanes(records, q, proposals), self.names(), self.names("proposal"))
+        return timelinejs(
+            effective(records, q.as_recorded), lanes(records, q, proposals), self.names(), self.names("proposal")
+        )
 
     def dataframe(
         self,
@@ -423,7 +425,9 @@ class Tracker:
             raise store_error(exc, self.path, "write to") from None
         known_proposals = set(self.store.proposals())
         known_parties = {p.slug for p in self.parties()[0]}
-        unknown = [n.slug for n in checked if n.slug not in (known_parties if n.subject == "actor" else known_proposals)]
+        unknown = [
+            n.slug for n in checked if n.slug not in (known_parties if n.subject == "actor" else known_proposals)
+        ]
         return added, unknown
 
     def load_names(self, path: str | os.PathLike[str]) -> tuple[int, list[str]]:

@@ -28,10 +28,10 @@ from typing import Any, NamedTuple
 
 from tracker.core.dates import day
 from tracker.errors import TrackerError
+from tracker.store import names as names_log
 from tracker.store.clock import instant, now
 from tracker.store.faults import default_busy_timeout, read_timeout
 from tracker.store.location import ENV_DB, default_db_path
-from tracker.store import names as names_log
 from tracker.store.lookup import END_OF_TIME, PROJECTIONS_FORMAT, answers_at
 from tracker.views import text as render
 

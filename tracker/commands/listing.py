@@ -66,7 +66,10 @@ def proposals(
 def actors(
     set_: SetOption = None,
     load: Annotated[
-        Path | None, typer.Option("--load", help="Record the names of a YAML file {parties: {slug: name}, proposals: {slug: title}}.")
+        Path | None,
+        typer.Option(
+            "--load", help="Record the names of a YAML file {parties: {slug: name}, proposals: {slug: title}}."
+        ),
     ] = None,
     json: JsonOption = False,
     db: DbOption = None,

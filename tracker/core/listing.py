@@ -90,7 +90,9 @@ def _distance(a: str, b: str) -> int:
 def _abbreviates(short: str, words: Sequence[str]) -> bool:
     """``short`` is the initials of ``words`` (``us``: united-states), perhaps with one letter more
     for a word left out of the slug (``usa``: united-states)."""
-    return any(short == i or (len(i) >= 2 and short.startswith(i) and len(short) == len(i) + 1) for i in _initials(words))
+    return any(
+        short == i or (len(i) >= 2 and short.startswith(i) and len(short) == len(i) + 1) for i in _initials(words)
+    )
 
 
 def _why(a: str, b: str, names: Mapping[str, str]) -> str | None:
@@ -188,5 +190,10 @@ def event_detail(rec: Record, audit: Audit) -> dict[str, Any]:
         ],
         "corrects": None
         if corrects is None
-        else {"seq": corrects.original.seq, "id": corrects.target, "kind": corrects.original.kind, "state": corrects.state},
+        else {
+            "seq": corrects.original.seq,
+            "id": corrects.target,
+            "kind": corrects.original.kind,
+            "state": corrects.state,
+        },
     }

@@ -14,9 +14,8 @@ from tracker.core.audit import Audit, EventRef, Step
 from tracker.core.diff import Diff
 from tracker.core.provenance import Provenance
 from tracker.store.verify import Verification
-from tracker.views.text import EMPTY
+from tracker.views.text import EMPTY, table, to_json
 from tracker.views.text import lines as printable_lines
-from tracker.views.text import table, to_json
 from tracker.views.words import words
 
 __all__ = [

@@ -16,7 +16,6 @@ from typing import Any, Protocol
 from tracker.core.replay import Answer
 from tracker.views.words import day_words, words
 
-
 EMPTY: Mapping[str, str] = MappingProxyType({})
 """No display names: slugs are shown as they are."""
 
@@ -190,5 +189,7 @@ def history_table(entries: Sequence[Any], names: Mapping[str, str] = EMPTY) -> s
         if e.seq is None:  # a transition with no event: name the term that caused it
             changes += f" ({e.id})"
         occurred, reported = words(e.occurred), words(e.reported) if e.reported else "-"
-        rows.append((str(e.seq or "-"), occurred, reported, e.kind, names.get(e.actor, e.actor), changes, e.status or "-"))
+        rows.append(
+            (str(e.seq or "-"), occurred, reported, e.kind, names.get(e.actor, e.actor), changes, e.status or "-")
+        )
     return table(("seq", "occurred", "reported", "kind", "actor", "changes", "status"), rows)

@@ -88,4 +88,3 @@ def words(edtf: str) -> str:
 def when(edtf: str | None, default: str = "-") -> str:
     """``words`` of a date that may be absent (``default`` then)."""
     return default if edtf is None or edtf == "" else words(edtf)
-
