@@ -62,8 +62,9 @@ def test_csv_cells_never_become_formulas(cell: str) -> None:
 
 def test_markdown_escapes_event_text() -> None:
     assert exports.md(HOSTILE) == (
-        r"\<script\>alert(\"x\")\</script\> \& =HYPERLINK(\"http://evil\") \*bold\* \[link\](http://evil) \| pipe"
-        .replace('\\"', '"')
+        r"\<script\>alert(\"x\")\</script\> \& =HYPERLINK(\"http://evil\") \*bold\* \[link\](http://evil) \| pipe".replace(
+            '\\"', '"'
+        )
     )
     assert exports.md("two\nlines") == "two lines"
 
@@ -73,7 +74,8 @@ def test_story_markdown(told: Tracker) -> None:
     lines = text.splitlines()
     assert lines[0] == "## alpha-2024"
     assert lines[2] == (
-        r"- **between September 2023 and January 2024**: russia (Vladimir Putin), floated. Status: none → floated. \[1\]"
+        r"- **between September 2023 and January 2024**: russia (Vladimir Putin), floated. "
+        r"Status: none → floated. \[1\]"
     )
     assert lines[3] == r"- **January 2024**: united-states, rejected. Status: floated → rejected. \[2\]"
     assert "Status by everything recorded: **rejected**." in text

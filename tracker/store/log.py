@@ -228,7 +228,8 @@ class Store:
             if not self.read_only:  # every object exists already: a read-only file is read as it is
                 self._create_projections()
                 self._create_views()
-                names_log.create(self.conn)  # on a file made before the names log too
+                if "names" not in tables:  # a file made before the names log (never a repair: verify sees those)
+                    names_log.create(self.conn)
             return
         self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # only a new, empty file takes it
         if self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
