@@ -62,9 +62,8 @@ def test_csv_cells_never_become_formulas(cell: str) -> None:
 
 def test_markdown_escapes_event_text() -> None:
     assert exports.md(HOSTILE) == (
-        r"\<script\>alert(\"x\")\</script\> \& =HYPERLINK(\"http://evil\") \*bold\* \[link\](http://evil) \| pipe".replace(
-            '\\"', '"'
-        )
+        r"\<script\>alert(\"x\")\</script\> \& =HYPERLINK(\"http://evil\") \*bold\* \[link\](http://evil) \| pipe"
+        .replace('\\"', '"')
     )
     assert exports.md("two\nlines") == "two lines"
 

@@ -41,6 +41,7 @@ from tracker.views.words import day_words, when, words
         ("2022-04-02T19:00+03:00", "2 April 2022, 19:00 (UTC+03:00)"),
         ("2022-04-02T16:00Z", "2 April 2022, 16:00 (UTC)"),
         ("2022-04-02T16:00:30", "2 April 2022, 16:00:30"),
+        ("2022-04-02T19:00:00+03:00", "2 April 2022, 19:00 (UTC+03:00)"),
         ("2022-04-02T16:00:30.5-05:00", "2 April 2022, 16:00:30 (UTC-05:00)"),
         # the rarer forms go by their bounds
         ("201X", "between 2010 and 2019"),

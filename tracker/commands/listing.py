@@ -53,7 +53,7 @@ def proposals(
     from tracker.views import listing, text
 
     if set_ is not None:
-        with _open(db) as t:
+        with _open(db, create=True) as t:
             _named(*t.set_names([("proposal", *set_)]), "proposal")
         return
     with _open(db) as t:
@@ -85,7 +85,7 @@ def actors(
         raise TrackerError("give --set or --load, not both")
     if set_ is not None or load is not None:
         with _open(db, create=True) as t:
-            result = t.set_names([("actor", *set_)]) if set_ is not None else t.load_names(load)  # type: ignore[arg-type]
+            result = t.load_names(load) if load is not None else t.set_names([("actor", *(set_ or ("", "")))])
         _named(*result, "party or proposal")
         return
     with _open(db) as t:

@@ -71,7 +71,7 @@ def event_text(d: Mapping[str, Any]) -> str:
     out += [f"  {k.ljust(width)}  {v}" for k, v in rows]
     if event.get("replacement"):
         out.append("replacement (what the corrected event now says):")
-        out += [f"  {k}: {v}" for k, v in _fields(event["replacement"], names, ("sources",))]
+        out += [f"  {k}: {v}" for k, v in _fields(event["replacement"], names, ("sources", "id"))]
     if event.get("sources"):
         out.append("sources:")
         out += _sources(event["sources"])

@@ -51,7 +51,8 @@ def _single(text: str) -> str:
         said = day_words(f"{year}-{month}-{day}")
     if match["time"] is not None:
         zone = match["zone"]
-        said += f", {match['time']}" + ("" if zone is None else " (UTC)" if zone == "Z" else f" (UTC{zone})")
+        clock = match["time"].removesuffix(":00") if len(match["time"]) == 8 else match["time"]  # 19:00, not 19:00:00
+        said += f", {clock}" + ("" if zone is None else " (UTC)" if zone == "Z" else f" (UTC{zone})")
     return QUALIFIERS[qualifier].format(said) if qualifier else said
 
 
