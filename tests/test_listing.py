@@ -113,6 +113,18 @@ def test_proposals_json_and_titles(told: Tracker) -> None:
     assert "Alpha Plan" in run(told, "proposals").stdout
 
 
+def test_proposals_dates_leave_out_retracted_events(tracker: Tracker) -> None:
+    tracker.append(
+        [
+            ev("floated", "p", "a", "2024-01-01", addressees=["b"]),
+            ev("accepted", "p", "b", "2024-05-01", id="late"),
+            ev("retracted", "p", "ed", "2024-06-01", target="late", reason="never happened"),
+        ]
+    )
+    (row,) = json.loads(run(tracker, "proposals", "--json").stdout)
+    assert (row["first"], row["last"], row["events"], row["status"]) == ("2024-01-01", "2024-01-01", 3, "floated")
+
+
 # -- actors and names --------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from tracker.core.audit import Audit
-from tracker.core.replay import Record
+from tracker.core.replay import Record, effective
 
 PARTY_FIELDS = ("actor", "addressees", "mediators", "required_parties")
 """The fields of an event that name parties (``tracker actors`` lists them)."""
@@ -154,8 +154,11 @@ class ProposalRow(NamedTuple):
 def proposal_row(
     slug: str, records: Sequence[Record], state: Mapping[str, Any] | None, titles: Mapping[str, str]
 ) -> ProposalRow:
-    """A proposal's row: its records (every one, in log order) and its state now (None: no answer)."""
-    ordered = sorted(records, key=lambda r: r.order)
+    """A proposal's row: its records (every one, in log order) and its state now (None: no answer).
+
+    ``events`` counts every row of its stream, corrections included; ``first`` and ``last`` are the
+    ``occurred`` of its events as corrected (retracted ones left out, amended ones as amended)."""
+    ordered = sorted(effective(records) or records, key=lambda r: r.order)
     state = state or {}
     return ProposalRow(
         slug=slug,
