@@ -131,7 +131,7 @@ MUTATIONS = [
     ),
     Mutation(
         "the proposer counts as unaddressed",
-        '    elif state["addressees"] and e["actor"] not in state["addressees"] and e["actor"] not in _proposers(state):',
+        '    elif state["addressees"] and e["actor"] not in state["addressees"] and e["actor"] not in _proposers(state):',  # noqa: E501
         '    elif state["addressees"] and e["actor"] not in state["addressees"]:',
     ),
     Mutation(

@@ -1,4 +1,4 @@
-"""One test per rule of the rule book (the rows of ``rules.RULES`` and the rule table in docs/model.md), plus the warnings."""
+"""One test per rule of the rule book (``rules.RULES``, the rule table in docs/model.md), and the warnings."""
 
 from __future__ import annotations
 

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 from tracker.core.dates import day
 from tracker.errors import TrackerError
+from tracker.store import names as names_log
 from tracker.store.clock import instant, now
 from tracker.store.faults import default_busy_timeout, read_timeout
 from tracker.store.location import ENV_DB, default_db_path
@@ -128,7 +129,8 @@ def read(conn: sqlite3.Connection, opts: Mapping[str, Any], q: Question) -> str:
     if opts.get("versions", True):
         sql = "SELECT proposal, max(version) FROM events GROUP BY proposal"
         versions = {str(p): int(v) for p, v in conn.execute(sql)}
-    return render.status_output(answers, q, versions, as_json=as_json)
+    names, titles = names_log.read(conn, "actor"), names_log.read(conn, "proposal")  # as the typer path shows them
+    return render.status_output(answers, q, versions, as_json=as_json, names=names, titles=titles)
 
 
 def _utf8(stream: Any) -> bool:

@@ -44,17 +44,20 @@ def export(
 @handled
 def log(
     proposal: Annotated[str | None, typer.Option("--proposal", help="Only this proposal's stream.")] = None,
+    since: Annotated[int | None, typer.Option("--since", min=0, max=2**62, help="Only rows after this seq.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, max=2**62, help="At most this many rows.")] = None,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """The raw append log in order of recording.
 
     Example: tracker log --proposal istanbul-2022
+    Example: tracker log --since 120 --limit 20
     """
     from tracker.views import text as render
 
     with _open(db) as t:
-        rows = list(t.log(proposal=proposal))
+        rows = list(t.log(proposal=proposal, since=since, limit=limit))
     if json:
         typer.echo(render.to_json(rows))
         return

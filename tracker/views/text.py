@@ -12,9 +12,14 @@ import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 
 from tracker.core.replay import Answer
+from tracker.views.words import day_words, words
+
+EMPTY: Mapping[str, str] = MappingProxyType({})
+"""No display names: slugs are shown as they are."""
 
 
 class QuestionView(Protocol):
@@ -60,29 +65,35 @@ def _days(a: str, b: str) -> int:
     return (date.fromisoformat(b) - date.fromisoformat(a)).days
 
 
-def phrase(s: Mapping[str, Any]) -> str:
-    """An agreement's status in words, on the day it was judged: "in force until 2022-06-02 (day 3 of 61)",
-    "expired on 2022-10-02", "suspended by north since 2022-05-10"; other statuses as they are."""
+def _span(low: str, high: str) -> str:
+    return day_words(low) if low == high else f"between {day_words(low)} and {day_words(high)}"
+
+
+def phrase(s: Mapping[str, Any], names: Mapping[str, str] = EMPTY) -> str:
+    """An agreement's status in words, on the day it was judged: "in force until 2 June 2022 (day 3 of 61)",
+    "expired on 2 October 2022", "suspended by north since 10 May 2022" (parties by their display
+    ``names``); other statuses as they are."""
     status, day, start, expiry = s["status"], s.get("judged_on"), s.get("start"), s.get("expiry")
     if status is None:
         return "(uncertain)"
     projected = " (projected)" if s.get("projected") else ""
     if status == "in_force":
         if expiry is None:
-            return f"in force since {start[0] if start and start[0] == start[1] else s['effective'] or s['agreed_on']}"
+            since = day_words(start[0]) if start and start[0] == start[1] else words(s["effective"] or s["agreed_on"])
+            return f"in force since {since}"
         last = s["ends"] or expiry[0]
-        text = f"in force until {last[:10] if 'T' in last[:11] else last}"
+        text = f"in force until {words(last[:10] if 'T' in last[:11] else last)}"
         if day and start and start[0] == start[1] and expiry[0] == expiry[1] and day < "9999":
             text += f" (day {_days(start[0], day) + 1} of {_days(start[0], expiry[0])})"
         return text + projected
     if status == "expired" and expiry is not None:
-        when = expiry[0] if expiry[0] == expiry[1] else f"between {expiry[0]} and {expiry[1]}"
-        return f"expired on {when}" + projected
+        return f"expired on {_span(*expiry)}" + projected
     if status == "suspended" and s.get("suspended"):
         who = sorted(s["suspended"].items())
-        return "suspended by " + ", ".join(f"{actor} since {v['since']}" for actor, v in who) + projected
+        said = (f"{names.get(actor, actor)} since {words(v['since'])}" for actor, v in who)
+        return "suspended by " + ", ".join(said) + projected
     if status == "agreed" and start is not None:
-        return f"agreed, in force from {start[0] if start[0] == start[1] else start[0] + '/' + start[1]}" + projected
+        return f"agreed, in force from {_span(*start)}" + projected
     return str(status) + projected
 
 
@@ -248,30 +259,62 @@ def describe(q: QuestionView) -> str:
     return "Status " + ", ".join(parts)
 
 
-def status_text(answers: Sequence[Answer], q: QuestionView, versions: Mapping[str, int] | None = None) -> str:
-    """The human status table (with each proposal's stream version when ``versions`` is given)."""
+def status_text(
+    answers: Sequence[Answer],
+    q: QuestionView,
+    versions: Mapping[str, int] | None = None,
+    names: Mapping[str, str] = EMPTY,
+    titles: Mapping[str, str] = EMPTY,
+) -> str:
+    """The human status table (with each proposal's stream version when ``versions`` is given), parties
+    by their display ``names``, and a title column when a proposal shown has one (``titles``)."""
     if not answers:
         return describe(q) + "\n(no proposal has any event by then)"
+    titled = any(a.proposal in titles for a in answers)
+    joiner = ", " if names else " "  # display names may hold spaces
     rows = []
     for a in answers:
         s = a.state
-        stances = " ".join(f"{actor}={e['stance']}" for actor, e in sorted(s["stances"].items())) or "-"
+        stances = joiner.join(f"{names.get(actor, actor)}={e['stance']}" for actor, e in sorted(s["stances"].items()))
         count = len(s["denials"])
         disputed = f"yes ({count} denial{'s' if count != 1 else ''})" if s["disputed"] else "no"
-        row = (a.proposal, phrase(s), stances, disputed, ", ".join(a.uncertain) or "-")
+        head = (a.proposal, titles.get(a.proposal, "-")) if titled else (a.proposal,)
+        row = (*head, phrase(s, names), stances or "-", disputed, ", ".join(a.uncertain) or "-")
         rows.append(row if versions is None else (*row, str(versions.get(a.proposal, 0))))
-    headers = ("proposal", "status", "stances", "disputed", "may also count")
+    headers: tuple[str, ...] = ("proposal", "title") if titled else ("proposal",)
+    headers += ("status", "stances", "disputed", "may also count")
     out = describe(q) + "\n" + table(headers if versions is None else (*headers, "version"), rows)
     return out
 
 
 def status_output(
-    answers: Sequence[Answer], q: QuestionView, versions: Mapping[str, int] | None, *, as_json: bool
+    answers: Sequence[Answer],
+    q: QuestionView,
+    versions: Mapping[str, int] | None,
+    *,
+    as_json: bool,
+    names: Mapping[str, str] = EMPTY,
+    titles: Mapping[str, str] = EMPTY,
 ) -> str:
-    """What ``tracker status`` prints: the table, or the JSON list (with ``stream_version`` when versions are given)."""
+    """What ``tracker status`` prints: the table, or the JSON list (with ``stream_version`` when versions are
+    given); display ``names`` and ``titles`` go in the table only, the JSON keeps slugs."""
     if not as_json:
-        return status_text(answers, q, versions)
+        return status_text(answers, q, versions, names, titles)
     rows = [answer_dict(a) for a in answers]
     if versions is not None:
         rows = [{**r, "stream_version": versions.get(r["proposal"], 0)} for r in rows]
     return to_json(rows)
+
+
+def history_table(entries: Sequence[Any], names: Mapping[str, str] = EMPTY) -> str:
+    """A proposal's story (``HistoryEntry`` values) as a table: dates in words, parties by display name."""
+    rows = []
+    for e in entries:
+        changes = "; ".join(f"{c['field']}: {c['before'] or '-'} -> {c['after']}" for c in e.changes) or "-"
+        if e.seq is None:  # a transition with no event: name the term that caused it
+            changes += f" ({e.id})"
+        occurred, reported = words(e.occurred), words(e.reported) if e.reported else "-"
+        rows.append(
+            (str(e.seq or "-"), occurred, reported, e.kind, names.get(e.actor, e.actor), changes, e.status or "-")
+        )
+    return table(("seq", "occurred", "reported", "kind", "actor", "changes", "status"), rows)
