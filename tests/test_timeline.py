@@ -305,3 +305,19 @@ def test_control_characters_keep_the_svg_valid_xml(tracker: Tracker) -> None:
         assert not any(c in picture for c in "\x01\x02\x08\x0b\x1b\x1f\u202e")
     root = parse(draw.svg(lanes, *draw.span(lanes), title="t\x07", names=names))
     assert "\\u0001" in ET.tostring(root, encoding="unicode")
+
+
+def test_cli_timeline_uses_display_names_and_dates_in_words(told: Tracker, tmp_path: Path) -> None:
+    html = tmp_path / "named.html"
+    actor = told.store.records().__next__().event["actor"]
+    named = CliRunner().invoke(app, ["proposals", "--db", str(told.path), "--set", "alpha-2024", "Alpha Truce"])
+    assert named.exit_code == 0, named.output
+    assert CliRunner().invoke(app, ["actors", "--db", str(told.path), "--set", actor, "The First Party"]).exit_code == 0
+    args = ["timeline", "--db", str(told.path), "--on", "2024-02-14", "--html", str(html), "--title", "Two truces"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    page = html.read_text()
+    assert "Alpha Truce" in page and "The First Party" in page and "Two truces" in page
+    assert "14 February 2024" in page  # the line drawn on --on, in words
+    strip = CliRunner().invoke(app, ["timeline", "--db", str(told.path), "--from", "2023-01-01"])
+    assert "Alpha Truce" in strip.output

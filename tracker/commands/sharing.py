@@ -126,18 +126,21 @@ def timeline(
 
     q = question(on, known_by, as_recorded)
     first, last = _day_option(start, "from"), _day_option(end, "to")
+    from tracker.views.words import words
+
     with _open(db) as t:
         lanes = t.timeline(proposals or (), known_by=known_by, as_recorded=as_recorded)
+        names = {**t.names("actor"), **t.names("proposal")}  # display names and titles, for readers
     lanes = lanes if proposals else draw.by_first_event(lanes)
     first, last = draw.span(lanes, first, last, q.on)
     if first > last:
         raise TrackerError(f"--from {first} is after --to {last}", field="from")
     for target, text in ((html, draw.page), (svg, draw.svg)):
         if target is not None:
-            target.write_text(text(lanes, first, last, q.on, title), encoding="utf-8")
+            target.write_text(text(lanes, first, last, q.on, title, names=names, words=words), encoding="utf-8")
             typer.echo(f"wrote {target} ({len(lanes)} lane(s), {first} to {last})", err=True)
     if html is None and svg is None:
-        typer.echo(draw.text(lanes, first, last, q.on))
+        typer.echo(draw.text(lanes, first, last, q.on, names=names))
 
 
 @app.command()
