@@ -57,6 +57,7 @@ def test_status_human_and_json(story: Path, db_path: Path) -> None:
             "denials": [],
             "uncertain": [],
             "proposer": "russia",
+            "co_proposers": [],
             "addressees": ["united-states"],
             "version": 1,
             "last_event": "f",

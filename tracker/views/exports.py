@@ -37,6 +37,7 @@ def status_row(a: Answer) -> dict[str, Any]:
         "proposal": a.proposal,
         "status": s["status"],
         "proposer": s["proposer"],
+        "co_proposers": "; ".join(s["co_proposers"]),
         "addressees": "; ".join(s["addressees"]),
         "stances": "; ".join(f"{actor}={e['stance']}" for actor, e in sorted(s["stances"].items())),
         "disputed": s["disputed"],
@@ -115,7 +116,7 @@ def to_csv(rows: Iterable[Mapping[str, Any]], headers: Sequence[str]) -> str:
 
 
 STATUS_COLUMNS = (
-    "proposal", "status", "proposer", "addressees", "stances", "disputed", "denials",
+    "proposal", "status", "proposer", "co_proposers", "addressees", "stances", "disputed", "denials",
     "may_also_count", "version", "last_event", "warnings",
     "effective", "scheduled_end", "deadlines", "suspended_by", "violations", "projected",
 )  # fmt: skip

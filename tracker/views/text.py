@@ -46,6 +46,7 @@ def answer_dict(a: Answer) -> dict[str, Any]:
         "denials": s["denials"],
         "uncertain": list(a.uncertain),
         "proposer": s["proposer"],
+        "co_proposers": s["co_proposers"],
         "addressees": s["addressees"],
         "version": s["version"],
         "last_event": s["last_event"],
