@@ -96,6 +96,7 @@ def world_event(
         bystanders = ["france"] if parties == PARTIES else []
         e["addressees"] = draw(st.lists(st.sampled_from([*parties, *bystanders]), max_size=3, unique=True))
         e["mediators"] = draw(st.lists(st.sampled_from(MEDIATORS), max_size=2, unique=True))
+        e["co_proposers"] = draw(st.lists(st.sampled_from([*parties, *bystanders]), max_size=2, unique=True))
         e["terms"] = _maybe(draw, st.sampled_from(TERMS))
         e["channel"] = _maybe(draw, st.sampled_from(CHANNELS))
     elif kind == "accepted":

@@ -136,14 +136,19 @@ def _required(s: dict[str, Any]) -> list[str]:
     proposer and every other party with a stance (mediators and endorsers have roles, no stance)."""
     if s["required"]:
         return s["required"]
-    head = [s["proposer"]] if s["proposer"] and s["proposer"] not in s["mediators"] else []
+    proposers = _proposers(s)
+    head = [p for p in proposers if p not in s["mediators"]]
     if s["addressees"]:
-        return head + [a for a in s["addressees"] if a != s["proposer"]]
-    return head + [a for a in s["stances"] if a != s["proposer"] and a not in s["mediators"] + s["endorsers"]]
+        return head + [a for a in s["addressees"] if a not in proposers]
+    return head + [a for a in s["stances"] if a not in proposers and a not in s["mediators"] + s["endorsers"]]
+
+
+def _proposers(s: dict[str, Any]) -> list[str]:
+    return ([s["proposer"]] if s["proposer"] else []) + s["co_proposers"]
 
 
 def _others(s: dict[str, Any]) -> list[str]:
-    return [a for a in _required(s) if a != s["proposer"]]
+    return [a for a in _required(s) if a not in _proposers(s)]
 
 
 def _everyone_agrees(s: dict[str, Any]) -> bool:
@@ -282,6 +287,7 @@ def fold_spec(proposal: str, records: list[Any]) -> dict[str, Any]:
         "required": [], "endorsers": [], "agreed_by": None, "agreed_on": None, "effective": None, "ends": None,
         "duration": None, "end_rule": None, "terms_by": None, "start": None, "expiry": None, "deadlines": [],
         "extensions": {}, "suspended": {}, "talks": None, "recommitted": [], "superseded_by": None, "ledger": [],
+        "co_proposers": [],
     }  # fmt: skip
     for rec in sorted(records, key=lambda r: (*r.occurred, RANK[r.kind], r.id)):
         e, kind, actor, eid = rec.event, rec.kind, rec.event["actor"], rec.id
@@ -294,7 +300,7 @@ def fold_spec(proposal: str, records: list[Any]) -> dict[str, Any]:
         def check_party(actor: str = actor, eid: str = eid) -> None:
             if s["proposer"] is None:
                 s["warnings"].append((eid, "before the proposal was floated"))
-            elif s["addressees"] and actor not in s["addressees"] and actor != s["proposer"]:
+            elif s["addressees"] and actor not in s["addressees"] and actor not in _proposers(s):
                 s["warnings"].append((eid, "a party the proposal did not address"))
 
         if kind == "reversed" and actor not in s["stances"]:
@@ -309,8 +315,13 @@ def fold_spec(proposal: str, records: list[Any]) -> dict[str, Any]:
             s["addressees"] += [a for a in e.get("addressees", ()) if a not in s["addressees"]]
             s["mediators"] += [m for m in e.get("mediators", ()) if m not in s["mediators"]]
             s["terms"] = e.get("terms") or s["terms"]
+            joint = s["co_proposers"] + [p for p in e.get("co_proposers", ()) if p not in s["co_proposers"]]
+            s["co_proposers"] = [p for p in joint if p != actor]
             s.update(proposer=actor, channel=e.get("channel", "public"), floated_by=eid, closure=None, closed_by=None)
             take("proposed")
+            for party in e.get("co_proposers", ()):
+                if party != actor:
+                    take("proposed", actor=party)
             _terms(s, e, eid)
         elif kind == "denied":
             denial = {"actor": actor, "person": e.get("person"), "target": e.get("target")}
@@ -471,7 +482,8 @@ def test_one_log_gives_every_field_on_every_path(tracker: Tracker) -> None:
         "required": [], "endorsers": [], "agreed_by": "a1", "agreed_on": "2024-01-05", "effective": None,
         "ends": None, "duration": None, "end_rule": None, "terms_by": None, "start": ["2024-01-05", "2024-01-05"],
         "expiry": None, "deadlines": [], "extensions": {}, "suspended": {}, "talks": None, "recommitted": [],
-        "superseded_by": None, "ledger": [], "judged_on": None, "projected": False, "violations": [], "claims": [],
+        "superseded_by": None, "ledger": [], "co_proposers": [], "judged_on": None, "projected": False,
+        "violations": [], "claims": [],
         "objections": [],
     }  # fmt: skip
     # Ukraine's acceptance made it an agreement (every addressee accepted): in force from that day until the collapse.

@@ -316,13 +316,15 @@ TYPES = {
     "export": ["--format [jsonl|timelinejs]"],
     "append": ["--expect-version N"],
     "search": ["--limit N"],
-    "log": ["--proposal PROPOSAL"],
+    "log": ["--proposal PROPOSAL", "--since SEQ", "--limit N"],
+    "actors": ["--load PATH"],
     "verify": ["--head SEQ:HASH"],
 }
 
 
 @pytest.mark.parametrize("command", ["status", "history", "audit", "why", "diff", "timeline", "append", "import",
-                                     "export", "log", "search", "verify", "head", "rebuild"])  # fmt: skip
+                                     "export", "log", "search", "verify", "head", "rebuild", "show", "proposals",
+                                     "actors"])  # fmt: skip
 def test_options_show_their_value_type(command: str) -> None:
     code, out, _ = run(command, "--help")
     options = out[out.index("Options:") :]
@@ -407,6 +409,7 @@ def test_completion_finds_the_database_as_commands_do(db: Path, monkeypatch: pyt
         (["tracker", "--db", "DB", "history", "ru"], ["ru-armistice-signals-2022", "ru-freeze-2023"]),
         (["tracker", "status", "--db", "DB", "ist"], ["istanbul-2022"]),
         (["tracker", "log", "--db", "DB", "--proposal", "yem"], ["yemen-truce-2022"]),
+        (["tracker", "show", "--db", "DB", "istanbul-2022.c"], ["istanbul-2022.collapsed"]),
     ],
 )
 def test_completion_through_the_shell_protocol(db: Path, words: list[str], expected: list[str]) -> None:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     # Only some commands need these: imported where used, to keep start-up quick.
     from tracker.core.audit import Audit
     from tracker.core.diff import Diff
+    from tracker.core.listing import Duplicate, Party, ProposalRow
     from tracker.core.provenance import Provenance
     from tracker.core.segments import Segment
     from tracker.store.tables import Hit
@@ -123,8 +124,10 @@ class Tracker:
             target.parent.mkdir(parents=True, exist_ok=True)
         self.path = target
         self.store = Store(target)
+        self.seeded: AppendResult | None = None
+        """What loading the bundled corpus added, when this first use of the default database did."""
         if seed and fresh:
-            self.load_corpus()
+            self.seeded = self.load_corpus()
 
     def close(self) -> None:
         """Close the database."""
@@ -255,11 +258,16 @@ class Tracker:
 
         return audit_module.audit(proposal, self._records(proposal), question(on, known_by, as_recorded))
 
-    def log(self, *, proposal: str | None = None) -> Iterator[dict[str, Any]]:
-        """The raw append log: one dict per row, in seq order (NotFoundError for a proposal it lacks)."""
+    def log(
+        self, *, proposal: str | None = None, since: int | None = None, limit: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The raw append log: one dict per row, in seq order (only rows after seq ``since``, at most
+        ``limit``; NotFoundError for a proposal it lacks)."""
+        from itertools import islice
+
         if proposal is not None and self.store.version(proposal) == 0:
             raise self._unknown(proposal)
-        for rec in self.store.records(proposal):
+        for rec in islice(self.store.records(proposal, after_seq=since), limit):
             yield {
                 "seq": rec.seq,
                 "recorded_at": rec.recorded_at,
@@ -271,6 +279,10 @@ class Tracker:
         for row in self.store.rows():
             seq, recorded_at, body, digest = row[0], row[12], row[14], row[16]
             yield f'{{"seq":{seq},"recorded_at":"{recorded_at}","hash":"{digest}","event":{body}}}'
+        from tracker.store import names as names_log
+
+        # The names log after the events: outside their chain, appended again by ``restore``.
+        yield from map(names_log.export_line, names_log.rows(self.store.conn))
 
     # -- sharing (issue 6) ---------------------------------------------------------------
 
@@ -311,7 +323,9 @@ class Tracker:
 
         q = question(known_by=known_by, as_recorded=as_recorded)
         records = self._named(proposals)
-        return timelinejs(effective(records, q.as_recorded), lanes(records, q, proposals))
+        return timelinejs(
+            effective(records, q.as_recorded), lanes(records, q, proposals), self.names(), self.names("proposal")
+        )
 
     def dataframe(
         self,
@@ -375,8 +389,15 @@ class Tracker:
             handle = source.open("rb")
         except OSError as exc:
             raise InputError(f"cannot read {source}: {exc.strerror}") from None
+        from tracker.store import names as names_log
+
+        names: list[tuple[Any, str]] = []
         with handle:
-            return self.store.restore(read_export(enumerate(handle, start=1), str(source)))
+            lines = names_log.split_export(enumerate(handle, start=1), names, str(source))
+            result = self.store.restore(read_export(lines, str(source)))
+        if names:  # a second transaction: the events are restored whether or not the names can be
+            names_log.append_recorded(self.store.conn, names, self.store.busy_timeout)
+        return result
 
     def why(
         self, proposal: str, *, on: str | None = None, known_by: str | None = None, as_recorded: str | None = None
@@ -413,3 +434,94 @@ class Tracker:
         low, high = (getattr(question(**{name: moment}), name) for moment in (start, end))
         assert low is not None and high is not None
         return diff_log(self._records(proposal), cast(Axis, axis), low, high, base)
+
+    # -- reading like an analyst: display names, one event, proposals, parties ------------------
+
+    def names(self, subject: str = "actor") -> dict[str, str]:
+        """Display names by slug: parties' (``actor``, the default) or proposals' titles (``proposal``).
+
+        Names are for readers only (Markdown, tables, TimelineJS); JSON and CSV keep slugs.
+        """
+        from tracker.store import names as names_log
+
+        return names_log.read(self.store.conn, subject)
+
+    def set_names(self, items: Iterable[tuple[str, str, str]]) -> tuple[int, list[str]]:
+        """Record display names ``(subject, slug, name)`` in one batch (all checked first, all or none).
+
+        Returns how many were new and the slugs the log does not name yet (named anyway: a names
+        file may come before the events).
+        """
+        from sqlite3 import Error
+
+        from tracker.core.names import check_name
+        from tracker.store import names as names_log
+        from tracker.store.faults import store_error
+
+        checked = [check_name(subject, slug, name) for subject, slug, name in items]
+        try:
+            added = names_log.write(self.store.conn, checked, self.store.busy_timeout, clock.now())
+        except Error as exc:
+            raise store_error(exc, self.path, "write to") from None
+        known_proposals = set(self.store.proposals())
+        known_parties = {p.slug for p in self.parties()[0]}
+        unknown = [
+            n.slug for n in checked if n.slug not in (known_parties if n.subject == "actor" else known_proposals)
+        ]
+        return added, unknown
+
+    def load_names(self, path: str | os.PathLike[str]) -> tuple[int, list[str]]:
+        """Record the names of a YAML file ``{parties: {slug: name}, proposals: {slug: title}}``."""
+        import yaml
+
+        from tracker.core.names import names_file
+
+        source = Path(path)
+        try:
+            doc = yaml.safe_load(source.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InputError(f"cannot read {source}: {exc.strerror}") from None
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise InputError(f"{source} is not YAML: {str(exc).splitlines()[0]}") from None
+        try:
+            items = names_file(doc)
+        except TrackerError as exc:
+            raise exc.located(file=str(source)) from None
+        return self.set_names(items)
+
+    def show(self, event_id: str) -> dict[str, Any]:
+        """Everything about one event (``core.listing.event_detail``), with its proposal's title and the
+        display names of its parties; NotFoundError with the closest ids if the log has no such event."""
+        from tracker.core.listing import close_matches, event_detail, parties_of
+
+        row = self.store.conn.execute("SELECT proposal FROM events WHERE id = ?", (event_id,)).fetchone()
+        if row is None:
+            ids = [r[0] for r in self.store.conn.execute("SELECT id FROM events")]
+            near = close_matches(event_id, ids)
+            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            raise NotFoundError(f"no event {event_id!r} in the log{hint}", field="event")
+        records = self._records(str(row[0]))
+        rec = next(r for r in records if r.id == event_id)
+        detail = event_detail(rec, self.audit(rec.proposal))
+        names = self.names()
+        detail["title"] = self.names("proposal").get(rec.proposal)
+        detail["names"] = {s: names[s] for s in parties_of(rec.event) if s in names}
+        return detail
+
+    def proposals(self) -> list[ProposalRow]:
+        """A row per proposal (``core.listing.ProposalRow``): title, status today, first and last
+        ``occurred``, number of events, proposer and co-proposers."""
+        from tracker.core.listing import proposal_row
+
+        states = {a.proposal: a.state for a in self.status(lists=False)}
+        titles = self.names("proposal")
+        return [proposal_row(p, rs, states.get(p), titles) for p, rs in self.store.streams()]
+
+    def parties(self) -> tuple[list[Party], list[Duplicate]]:
+        """Every party slug of the log (``core.listing.Party``) and the pairs that may be one party
+        (``core.listing.Duplicate``)."""
+        from tracker.core.listing import duplicates, parties
+
+        names = self.names()
+        found = parties(self.store.records(), names)
+        return found, duplicates((p.slug for p in found), names)

@@ -179,6 +179,12 @@ def _open(db: Path | None, *, create: bool = False) -> Tracker:
         )
     tracker = Tracker(named)
     _OPENED.append(tracker)
+    if tracker.seeded is not None:
+        typer.echo(
+            f"note: first use: created {tracker.path} and loaded the bundled corpus "
+            f"({tracker.seeded.added} events); --db PATH or TRACKER_DB choose another database",
+            err=True,
+        )
     return tracker
 
 

@@ -54,17 +54,24 @@ def log(
             "--proposal", metavar="PROPOSAL", autocompletion=complete.proposals, help="Only this proposal's stream."
         ),
     ] = None,
+    since: Annotated[
+        int | None, typer.Option("--since", metavar="SEQ", min=0, max=2**62, help="Only rows after this seq.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", metavar="N", min=1, max=2**62, help="At most this many rows.")
+    ] = None,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """The raw append log in order of recording.
 
     Example: tracker log --proposal istanbul-2022
+    Example: tracker log --since 120 --limit 20
     """
     from tracker.views import text as render
 
     with _open(db) as t:
-        rows = list(t.log(proposal=proposal))
+        rows = list(t.log(proposal=proposal, since=since, limit=limit))
     if json:
         typer.echo(render.to_json(rows))
         return
@@ -120,28 +127,41 @@ def timeline(
         Path | None, typer.Option("--html", metavar="PATH", help="Write a self-contained HTML page here.")
     ] = None,
     svg: Annotated[Path | None, typer.Option("--svg", metavar="PATH", help="Write the SVG picture alone here.")] = None,
+    title: Annotated[
+        str,
+        typer.Option(
+            "--title", metavar="TITLE", help="The picture's title (the HTML page's title and heading, the SVG's)."
+        ),
+    ] = "Proposals over time",
     db: DbOption = None,
 ) -> None:
     """A timeline: a lane per proposal, its status over time, a marker per event (text, HTML or SVG).
 
-    Example: tracker timeline --on 2024-02-14 --html timeline.html
+    Lanes run in order of first event (or as named). A proposal still open with no news for 90 days
+    fades out, marked "no news since ...".
+
+    Example: tracker timeline --on 2024-02-14 --html timeline.html --title "Ceasefire proposals, 2022-2025"
     """
     from tracker.api import question
     from tracker.views import timeline as draw
 
     q = question(on, known_by, as_recorded)
     first, last = _day_option(start, "from"), _day_option(end, "to")
+    from tracker.views.words import words
+
     with _open(db) as t:
         lanes = t.timeline(proposals or (), known_by=known_by, as_recorded=as_recorded)
+        names = {**t.names("actor"), **t.names("proposal")}  # display names and titles, for readers
+    lanes = lanes if proposals else draw.by_first_event(lanes)
     first, last = draw.span(lanes, first, last, q.on)
     if first > last:
         raise TrackerError(f"--from {first} is after --to {last}", field="from")
     for target, text in ((html, draw.page), (svg, draw.svg)):
         if target is not None:
-            target.write_text(text(lanes, first, last, q.on), encoding="utf-8")
+            target.write_text(text(lanes, first, last, q.on, title, names=names, words=words), encoding="utf-8")
             typer.echo(f"wrote {target} ({len(lanes)} lane(s), {first} to {last})", err=True)
     if html is None and svg is None:
-        typer.echo(draw.text(lanes, first, last, q.on))
+        typer.echo(draw.text(lanes, first, last, q.on, names=names))
 
 
 @app.command()

@@ -144,9 +144,10 @@ class Terms(EventBase):
 
 
 class Floated(Terms):
-    """A proposal is put forward by ``actor`` to ``addressees``."""
+    """A proposal is put forward by ``actor`` (with ``co_proposers``, jointly) to ``addressees``."""
 
     type: Literal["floated"]
+    co_proposers: tuple[Slug, ...] | None = None  # None, not (): an id derived from content stays as it was
     addressees: tuple[Slug, ...] = ()
     mediators: tuple[Slug, ...] = ()
     terms: Text | None = None

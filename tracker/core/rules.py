@@ -27,7 +27,7 @@ Changes = list[Transition] | None
 """Where a rule reports what it changed (``audit``, ``history``); None when nobody reads it."""
 
 RULES: dict[str, str] = {
-    "floated": "proposer's stance -> proposed; status -> floated (re-floating reopens a closed proposal)",
+    "floated": "proposer's and co-proposers' stances -> proposed; status -> floated (re-floating reopens a closed one)",
     "considering": "actor's stance -> considering; status follows the stances",
     "accepted": "actor's stance -> accepted; status follows the stances",
     "rejected": "actor's stance -> rejected; status follows the stances",
@@ -113,18 +113,25 @@ def required(state: State) -> tuple[str, ...]:
     (mediators and endorsers have roles, not stances, and never count)."""
     if state["required"]:
         return state["required"]
-    proposer = state["proposer"]
+    proposers = _proposers(state)
     # A mediator who floats the proposal (the UN putting forward a truce) has a role, not a stance.
-    head = (proposer,) if proposer is not None and proposer not in state["mediators"] else ()
+    head = tuple(p for p in proposers if p not in state["mediators"])
     if state["addressees"]:
-        return head + tuple(p for p in state["addressees"] if p != proposer)
+        return head + tuple(p for p in state["addressees"] if p not in proposers)
     roles = (*state["mediators"], *state["endorsers"])
-    return head + tuple(p for p in state["stances"] if p != proposer and p not in roles)
+    return head + tuple(p for p in state["stances"] if p not in proposers and p not in roles)
+
+
+def _proposers(state: State) -> tuple[str, ...]:
+    """The proposer, then the parties who put the proposal forward with it (co-proposers)."""
+    proposer = state["proposer"]
+    return ((proposer,) if proposer is not None else ()) + state["co_proposers"]
 
 
 def _counting(state: State) -> tuple[str, ...]:
-    """The required parties other than the proposer: the ones whose answer moves the status."""
-    return tuple(p for p in required(state) if p != state["proposer"])
+    """The required parties other than the proposers: the ones whose answer moves the status."""
+    proposers = _proposers(state)
+    return tuple(p for p in required(state) if p not in proposers)
 
 
 def _all_accept(state: State) -> bool:
@@ -292,8 +299,8 @@ def _note(state: State, entry: dict[str, Any]) -> None:
     state["ledger"] = push(state["ledger"], entry)
 
 
-def _set_stance(state: State, e: Event, stance: str, changes: Changes) -> None:
-    actor = e["actor"]
+def _set_stance(state: State, e: Event, stance: str, changes: Changes, actor: str | None = None) -> None:
+    actor = actor or e["actor"]
     before = state["stances"].get(actor)
     state["stances"] = {**state["stances"], actor: {"stance": stance, "event": e["id"], "occurred": e["occurred"]}}
     _change(changes, e, f"stance.{actor}", before["stance"] if before else None, stance)
@@ -302,7 +309,7 @@ def _set_stance(state: State, e: Event, stance: str, changes: Changes) -> None:
 def _check_party(state: State, e: Event) -> None:
     if state["proposer"] is None:
         _warn(state, f"{e['id']}: {e['type']} before the proposal was floated (dates overlap)")
-    elif state["addressees"] and e["actor"] not in state["addressees"] and e["actor"] != state["proposer"]:
+    elif state["addressees"] and e["actor"] not in state["addressees"] and e["actor"] not in _proposers(state):
         _warn(state, f"{e['id']}: {e['type']} by {e['actor']}, a party the proposal did not address")
 
 
@@ -410,6 +417,8 @@ def _floated(state: State, e: Event, changes: Changes) -> None:
     if state["floated_by"] is not None:
         _warn(state, f"{e['id']}: floated again (re-floated; a closed proposal reopens)")
     state["proposer"] = e["actor"]
+    joint = dict.fromkeys((*state["co_proposers"], *e.get("co_proposers", ())))
+    state["co_proposers"] = tuple(p for p in joint if p != e["actor"])
     state["addressees"] = tuple(dict.fromkeys((*state["addressees"], *e.get("addressees", ()))))
     state["mediators"] = tuple(dict.fromkeys((*state["mediators"], *e.get("mediators", ()))))
     state["channel"] = e.get("channel", "public")
@@ -419,6 +428,9 @@ def _floated(state: State, e: Event, changes: Changes) -> None:
     state["closure"] = None
     state["closed_by"] = None
     _set_stance(state, e, "proposed", changes)
+    for party in e.get("co_proposers", ()):
+        if party != e["actor"]:
+            _set_stance(state, e, "proposed", changes, party)
     _adopt_terms(state, e)
 
 

@@ -136,6 +136,7 @@ class State(TypedDict):
     recommitted: tuple[str, ...]
     superseded_by: str | None
     ledger: Chain | Stored | None
+    co_proposers: tuple[str, ...]
 
 
 FIELDS: tuple[str, ...] = tuple(State.__annotations__)
@@ -179,12 +180,15 @@ def empty(proposal: str) -> State:
         "recommitted": (),
         "superseded_by": None,
         "ledger": None,
+        "co_proposers": (),
     }
 
 
 CHAINS = ("denials", "warnings", "ledger")
 """The fields that grow with the stream: persistent chains in the fold, lists in JSON."""
-TUPLES = ("addressees", "mediators", "required", "endorsers", "start", "expiry", "deadlines", "recommitted")
+TUPLES = (
+    "addressees", "mediators", "required", "endorsers", "start", "expiry", "deadlines", "recommitted", "co_proposers",
+)  # fmt: skip
 """The fields held as tuples in the fold (lists in JSON)."""
 
 

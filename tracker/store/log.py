@@ -25,6 +25,7 @@ from tracker.core.replay import Record
 from tracker.core.validate import Known, Line, decide
 from tracker.errors import ConflictError, InputError, Interrupted, StoreError, TrackerError
 from tracker.store import clock
+from tracker.store import names as names_log
 from tracker.store.backup import Entry
 from tracker.store.faults import (
     begin_immediate,
@@ -227,6 +228,8 @@ class Store:
             if not self.read_only:  # every object exists already: a read-only file is read as it is
                 self._create_projections()
                 self._create_views()
+                if "names" not in tables:  # a file made before the names log (never a repair: verify sees those)
+                    names_log.create(self.conn)
             return
         self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # only a new, empty file takes it
         if self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
@@ -242,6 +245,7 @@ class Store:
                 self.conn.execute("ROLLBACK")
         self._create_projections()
         self._create_views()
+        names_log.create(self.conn)
 
     def _check_format(self) -> None:
         """Refuse a file written in a newer format (its ``meta`` 'schema' marker) before reading or writing it."""
@@ -809,6 +813,7 @@ def _expected_schema() -> sqlite3.Connection:
     _create_projections(conn)
     for statement in VIEWS:
         conn.execute(statement)
+    names_log.create(conn)
     return conn
 
 
