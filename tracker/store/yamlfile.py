@@ -1,0 +1,130 @@
+"""YAML files of events, read safely: every scalar stays text, no anchors or aliases, bounded nesting.
+
+A file is a list of events (mappings), or several documents (``---``), each an event or a list
+of them. PyYAML's safe parser and composer build the nodes; the nodes are turned into plain
+values here, never through a constructor: only ``null`` (``~``, empty) is resolved, so that
+``2024-11`` and ``2024-11-26`` stay the EDTF text they were (YAML 1.1 would make the second a
+``datetime.date``), and ``yes``, ``1e3`` or ``0x10`` stay what was typed. Anchors and aliases are
+refused where they appear (an alias bomb, "billion laughs", expands a few lines into billions of
+nodes), as are keys that are not text, keys given twice and tags other than YAML's own scalars.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO, Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from tracker.core.jsonin import MAX_DEPTH
+from tracker.errors import InputError
+
+_NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
+_TEXT = {_STR, *(f"tag:yaml.org,2002:{t}" for t in ("timestamp", "int", "float", "bool"))}
+"""Tags whose value is kept as the text written (``!!timestamp 2024-11-26`` is that text)."""
+
+
+def _only_null(resolvers: dict[Any, list[tuple[str, Any]]]) -> dict[Any, list[tuple[str, Any]]]:
+    """The implicit resolvers of null alone: every other plain scalar resolves to text."""
+    kept = {first: [(tag, regexp) for tag, regexp in found if tag == _NULL] for first, found in resolvers.items()}
+    return {first: found for first, found in kept.items() if found}
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe parser and composer, with only ``null`` resolved and anchors refused as they come."""
+
+    yaml_implicit_resolvers = _only_null(yaml.SafeLoader.yaml_implicit_resolvers)
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        """Refuse an alias or an anchor, and nesting deeper than ``MAX_DEPTH``, before composing them."""
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused(
+                "anchors and aliases (&name, *name) are not accepted: write each event in full", event.start_mark
+            )
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _Refused(f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _Refused(Exception):
+    """YAML this reader does not accept, at a place in the file."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = mark.line + 1 if mark is not None else None
+
+
+def events(stream: IO[bytes], file: str) -> Iterator[tuple[int, dict[str, Any]] | InputError]:
+    """Each event of a YAML stream with the line it starts on, or an error naming the line.
+
+    An event that cannot be read is an error in its place and the next is read; malformed YAML
+    ends the file there.
+    """
+    loader = _Loader(stream)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if isinstance(node, SequenceNode):
+                for item in node.value:
+                    yield _event(item, file)
+            elif isinstance(node, MappingNode):
+                yield _event(node, file)
+            elif node is not None and not (isinstance(node, ScalarNode) and node.tag == _NULL):
+                line = node.start_mark.line + 1
+                yield InputError("a YAML document is an event (a mapping) or a list of events", file=file, line=line)
+    except _Refused as exc:
+        yield InputError(exc.message, file=file, line=exc.line)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        yield InputError(f"malformed YAML ({exc.problem or exc.context})", file=file, line=line)
+    except yaml.YAMLError as exc:  # the reader: bytes that are not UTF-8, control characters
+        yield InputError(f"malformed YAML ({exc})", file=file)
+    finally:
+        loader.dispose()
+
+
+def _event(node: Node, file: str) -> tuple[int, dict[str, Any]] | InputError:
+    line = node.start_mark.line + 1
+    if not isinstance(node, MappingNode):
+        return InputError("an event is a mapping of field: value", file=file, line=line)
+    try:
+        event = _plain(node)
+    except _Refused as exc:
+        return InputError(exc.message, file=file, line=line)
+    version = event.get("schema_version")
+    if isinstance(version, str) and version.isascii() and version.isdigit():
+        event["schema_version"] = int(version)  # the one number an event may carry
+    return line, event
+
+
+def _plain(node: Node) -> Any:
+    """The value of a node: text, None, a list or a dict with text keys."""
+    if isinstance(node, ScalarNode):
+        if node.tag == _NULL:
+            return None
+        if node.tag in _TEXT:
+            return node.value
+        raise _Refused(f"the tag {node.tag} is not accepted; write the value as text", node.start_mark)
+    if isinstance(node, SequenceNode):
+        return [_plain(item) for item in node.value]
+    out: dict[str, Any] = {}
+    for key, item in node.value:
+        if not isinstance(key, ScalarNode) or key.tag != _STR:
+            raise _Refused("a key must be text (a field name)", key.start_mark)
+        if key.value in out:
+            raise _Refused(f"key {key.value!r} is given twice", key.start_mark)
+        out[key.value] = _plain(item)
+    return out
