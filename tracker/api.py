@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import json
 import os
@@ -163,19 +162,9 @@ class Tracker:
         delimiter: str | None,
         on_bytes: Callable[[int], None] | None = None,
     ) -> AppendResult:
-        problems = files.Problems()
+        problems = files.Problems([name for name, _, _ in sources])
         lines = files.batch(sources, problems, delimiter=delimiter, on_bytes=on_bytes)
-        try:
-            return self.store.append(lines, expect_version=expect_version)
-        except TrackerError as exc:
-            if problems.count or exc.line is None:  # the batch's own report, or not a row's fault
-                raise
-            # A row the log refuses (never floated, an id taken): read on, for the rows that are bad too.
-            problems.add(exc)
-            with contextlib.suppress(TrackerError):
-                for _ in lines:
-                    pass
-            raise problems.error() from None
+        return self.store.append(lines, expect_version=expect_version, refused=problems)
 
     def load_corpus(self) -> AppendResult:
         """Load the bundled corpus (idempotent)."""

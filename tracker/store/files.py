@@ -38,11 +38,12 @@ OnBytes = Callable[[int], None] | None
 
 
 class Problems:
-    """The bad rows met while reading one batch: the first ``MAX_REPORTED`` kept, all counted."""
+    """The bad rows of one batch, as read and as the log refuses them: the first ``MAX_REPORTED`` kept."""
 
-    def __init__(self) -> None:
+    def __init__(self, files: Sequence[str] = ()) -> None:
         self.kept: list[TrackerError] = []
         self.count = 0
+        self.order = {name: n for n, name in enumerate(files)}
 
     def add(self, error: TrackerError) -> None:
         """Note one bad row (or a file that cannot be read)."""
@@ -51,8 +52,16 @@ class Problems:
             self.kept.append(error)
 
     def error(self) -> TrackerError:
-        """The one error to raise: the error itself if there is one, else all of them together."""
-        return self.kept[0] if self.count == 1 else ManyErrors(self.kept, self.count)
+        """The one error to raise: the error itself if there is one, else all of them, in file and line order."""
+        if self.count == 1:
+            return self.kept[0]
+        ordered = sorted(self.kept, key=lambda e: (self.order.get(e.file or "", -1), e.line or 0))
+        return ManyErrors(ordered, self.count)
+
+    def raise_if_any(self) -> None:
+        """Raise ``error()`` if any row was bad: the store calls it before it commits."""
+        if self.count:
+            raise self.error()
 
 
 def format_of(path: Path, given: str | None) -> str:
@@ -93,8 +102,10 @@ def batch(
 ) -> Iterator[Line]:
     """The lines of every source (``name``, ``format``, ``open``) in order, while none is bad.
 
-    After the first bad row nothing more is yielded, the rest is read for its problems, and the
-    batch ends by raising ``problems.error()``: the store rolls back and writes nothing.
+    After the first bad row (or the first the log refuses: ``Store.append(refused=problems)``)
+    nothing more is yielded, so that one bad ``floated`` does not make every later row of its
+    proposal bad too; the rest is read for its own problems. The store, given ``problems``,
+    refuses the batch at its end and writes nothing.
     """
     for name, fmt, opener in sources:
         try:
@@ -106,8 +117,6 @@ def batch(
                         yield item
         except OSError as exc:
             problems.add(InputError(f"cannot read {name}: {exc.strerror or exc}"))
-    if problems.count:
-        raise problems.error()
 
 
 def _jsonl(handle: IO[bytes], name: str, delimiter: str | None, on_bytes: OnBytes) -> Iterator[Item]:

@@ -22,6 +22,8 @@ from tracker.errors import InputError
 
 _NULL = "tag:yaml.org,2002:null"
 _STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
 _TEXT = {_STR, *(f"tag:yaml.org,2002:{t}" for t in ("timestamp", "int", "float", "bool"))}
 """Tags whose value is kept as the text written (``!!timestamp 2024-11-26`` is that text)."""
 
@@ -118,6 +120,10 @@ def _plain(node: Node) -> Any:
         if node.tag in _TEXT:
             return node.value
         raise _Refused(f"the tag {node.tag} is not accepted; write the value as text", node.start_mark)
+    if node.tag not in (_SEQ, _MAP):
+        raise _Refused(
+            f"the tag {node.tag} is not accepted; write the value as a plain list or mapping", node.start_mark
+        )
     if isinstance(node, SequenceNode):
         return [_plain(item) for item in node.value]
     out: dict[str, Any] = {}
