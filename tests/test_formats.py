@@ -89,7 +89,11 @@ def test_csv_import_of_a_story_gives_the_jsonl_events(tmp_path: Path, delimiter:
     assert stored(tmp_path / "c.db") == stored(tmp_path / "j.db")
 
 
-def test_yaml_documents_and_dates_kept_as_text(tmp_path: Path) -> None:
+@pytest.mark.parametrize("libyaml", [True, False], ids=["libyaml", "python"])
+def test_yaml_documents_and_dates_kept_as_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, libyaml: bool) -> None:
+    if libyaml and not yaml.__with_libyaml__:
+        pytest.skip("PyYAML is installed without libyaml")
+    monkeypatch.setattr(yaml, "__with_libyaml__", libyaml)
     story = tmp_path / "s.yml"
     story.write_text(
         "type: floated\nproposal: lb\nactor: united-states\nco_proposers: [france]\noccurred: 2024-11-26\n"
@@ -322,7 +326,13 @@ BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\nb: &b [*a, *a, *a, 
         ("- type: floated\n  actor: [unclosed\n", ":3: malformed YAML"),
     ],
 )
-def test_yaml_that_is_refused_in_one_line(tmp_path: Path, text: str, message: str) -> None:
+@pytest.mark.parametrize("libyaml", [True, False], ids=["libyaml", "python"])
+def test_yaml_that_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str, libyaml: bool
+) -> None:
+    if libyaml and not yaml.__with_libyaml__:
+        pytest.skip("PyYAML is installed without libyaml")
+    monkeypatch.setattr(yaml, "__with_libyaml__", libyaml)
     path = tmp_path / "s.yaml"
     path.write_text(text, encoding="utf-8")
     code, _, err = run(tmp_path / "t.db", "import", str(path))

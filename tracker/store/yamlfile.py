@@ -1,10 +1,11 @@
 """YAML files of events, read safely: every scalar stays text, no anchors or aliases, bounded nesting.
 
 A file is a list of events (mappings), or several documents (``---``), each an event or a list
-of them. PyYAML's safe parser and composer build the nodes; the nodes are turned into plain
-values here, never through a constructor: only ``null`` (``~``, empty) is resolved, so that
-``2024-11`` and ``2024-11-26`` stay the EDTF text they were (YAML 1.1 would make the second a
-``datetime.date``), and ``yes``, ``1e3`` or ``0x10`` stay what was typed. Anchors and aliases are
+of them. PyYAML's parser (libyaml's where installed) reads the events; nodes are composed from
+them here and turned into plain values, never through a constructor: only ``null`` (``~``,
+empty) is resolved, so that ``2024-11`` and ``2024-11-26`` stay the EDTF text they were (YAML
+1.1 would make the second a ``datetime.date``), and ``yes``, ``1e3`` or ``0x10`` stay what was
+typed. Anchors and aliases are
 refused where they appear (an alias bomb, "billion laughs", expands a few lines into billions of
 nodes), as are keys that are not text, keys given twice and tags other than YAML's own scalars.
 """
@@ -28,35 +29,44 @@ _TEXT = {_STR, *(f"tag:yaml.org,2002:{t}" for t in ("timestamp", "int", "float",
 """Tags whose value is kept as the text written (``!!timestamp 2024-11-26`` is that text)."""
 
 
-def _only_null(resolvers: dict[Any, list[tuple[str, Any]]]) -> dict[Any, list[tuple[str, Any]]]:
-    """The implicit resolvers of null alone: every other plain scalar resolves to text."""
-    kept = {first: [(tag, regexp) for tag, regexp in found if tag == _NULL] for first, found in resolvers.items()}
-    return {first: found for first, found in kept.items() if found}
+_NULLS = ("", "~", "null", "Null", "NULL")
+"""The plain scalars that mean null (YAML 1.1's resolver): the only ones not kept as text."""
 
 
-class _Loader(yaml.SafeLoader):
-    """The safe parser and composer, with only ``null`` resolved and anchors refused as they come."""
+def _parser(stream: IO[bytes]) -> Any:
+    """PyYAML's parser, in C (libyaml) where installed: only its events are used, never a constructor."""
+    return yaml.CSafeLoader(stream) if yaml.__with_libyaml__ else yaml.SafeLoader(stream)
 
-    yaml_implicit_resolvers = _only_null(yaml.SafeLoader.yaml_implicit_resolvers)
 
-    def __init__(self, stream: IO[bytes]) -> None:
-        super().__init__(stream)
-        self.depth = 0
-
-    def compose_node(self, parent: Node | None, index: int) -> Node | None:
-        """Refuse an alias or an anchor, and nesting deeper than ``MAX_DEPTH``, before composing them."""
-        event = self.peek_event()  # type: ignore[no-untyped-call]
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise _Refused(
-                "anchors and aliases (&name, *name) are not accepted: write each event in full", event.start_mark
-            )
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                raise _Refused(f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
+def _compose(parser: Any, depth: int) -> Node:
+    """The node of the next value, refusing an anchor or an alias, and nesting deeper than ``MAX_DEPTH``,
+    where they appear: nothing an alias names is ever expanded."""
+    event: Any = parser.get_event()
+    if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+        raise _Refused(
+            "anchors and aliases (&name, *name) are not accepted: write each event in full", event.start_mark
+        )
+    if depth > MAX_DEPTH:
+        raise _Refused(f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
+    tag = event.tag if event.tag not in (None, "!") else None
+    start: Any = event.start_mark  # a libyaml mark where the parser is libyaml's
+    end: Any = event.end_mark
+    if isinstance(event, yaml.ScalarEvent):
+        if tag is None:
+            tag = _NULL if event.implicit[0] and event.value in _NULLS else _STR
+        return ScalarNode(tag, event.value, start, end)
+    if isinstance(event, yaml.SequenceStartEvent):
+        items = []
+        while not parser.check_event(yaml.SequenceEndEvent):
+            items.append(_compose(parser, depth + 1))
+        parser.get_event()
+        return SequenceNode(tag or _SEQ, items, start, end)
+    pairs = []
+    while not parser.check_event(yaml.MappingEndEvent):
+        key = _compose(parser, depth + 1)
+        pairs.append((key, _compose(parser, depth + 1)))
+    parser.get_event()
+    return MappingNode(tag or _MAP, pairs, start, end)
 
 
 class _Refused(Exception):
@@ -74,16 +84,19 @@ def events(stream: IO[bytes], file: str) -> Iterator[tuple[int, dict[str, Any]] 
     An event that cannot be read is an error in its place and the next is read; malformed YAML
     ends the file there.
     """
-    loader = _Loader(stream)
+    parser = _parser(stream)
     try:
-        while loader.check_node():
-            node = loader.get_node()
+        parser.get_event()  # the stream's start
+        while not parser.check_event(yaml.StreamEndEvent):
+            parser.get_event()  # a document's start
+            node = _compose(parser, 1)
+            parser.get_event()  # its end
             if isinstance(node, SequenceNode):
                 for item in node.value:
                     yield _event(item, file)
             elif isinstance(node, MappingNode):
                 yield _event(node, file)
-            elif node is not None and not (isinstance(node, ScalarNode) and node.tag == _NULL):
+            elif not (isinstance(node, ScalarNode) and node.tag == _NULL):
                 line = node.start_mark.line + 1
                 yield InputError("a YAML document is an event (a mapping) or a list of events", file=file, line=line)
     except _Refused as exc:
@@ -95,7 +108,7 @@ def events(stream: IO[bytes], file: str) -> Iterator[tuple[int, dict[str, Any]] 
     except yaml.YAMLError as exc:  # the reader: bytes that are not UTF-8, control characters
         yield InputError(f"malformed YAML ({exc})", file=file)
     finally:
-        loader.dispose()
+        parser.dispose()
 
 
 def _event(node: Node, file: str) -> tuple[int, dict[str, Any]] | InputError:
