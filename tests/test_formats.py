@@ -417,3 +417,27 @@ def test_csv_export_refuses_what_a_cell_cannot_hold(tmp_path: Path) -> None:
     assert "event 'f': field" in err and "export it as yaml or jsonl" in err
     code, out, _ = run(db, "export", "--format", "yaml")
     assert code == 0 and "co_proposers: []" in out and "phase 1; phase 2" in out
+
+
+def test_every_row_the_log_refuses_is_reported(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    assert run(db, "import", str(YEMEN))[0] == 0
+    before = head(db)
+    text = (
+        "type,proposal,actor,occurred,id,target,reason\n"
+        "floated,lb,us,2024-11,lb-f,,\n"  # 2: good
+        "accepted,lbb,israel,2024-11-26,,,\n"  # 3: a proposal never floated
+        "accepted,lb,israel,2024-11-26,lb-f,,\n"  # 4: an id used on line 2
+        "retracted,lb,editor,2024-12-01,,nothing,typo\n"  # 5: a correction of an unknown event
+        "accepted,lb,lebanon,2024-11-26,yemen-truce-2022.un-proposes,,\n"  # 6: an id of the log
+        "retracted,lb,editor,2024-12-01,,lb-f,typo\n"  # 7: good, and decided after the refused rows
+        "accepted,lb,lebanon,2024-11-27,,,\n"  # 8: good
+    )
+    (tmp_path / "s.csv").write_text(text, encoding="utf-8")
+    code, _, err = run(db, "import", str(tmp_path / "s.csv"))
+    assert code == 1
+    where = [line.split(": ")[1] for line in err.splitlines()[:-1]]
+    assert where == [f"{tmp_path / 's.csv'}:{n}" for n in (3, 4, 5, 6)]
+    assert "never been floated" in err and "duplicate event id 'lb-f' (also on" in err
+    assert "names unknown event 'nothing'" in err and "already names a different event" in err
+    assert head(db) == before

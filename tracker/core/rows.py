@@ -106,9 +106,10 @@ def event_of_row(cells: Mapping[str, str]) -> Row | None:
             if part is None:
                 whole[number] = text
             else:
-                sources.setdefault(number, {})[part] = text
+                sources.setdefault(number, {})[part] = text.strip()  # as the parts of a one-line source
         elif name not in own:
-            raise InputError(f"{kind} has no field {name!r}; its fields are {', '.join(own)}", field=name)
+            named = ", ".join(n if n != "sources" else "source1, source2, ..." for n in own)
+            raise InputError(f"{kind} has no field {name!r}; its fields are {named}", field=name)
         elif own[name] == "event":
             event[name] = _replacement(text)
         else:
