@@ -441,3 +441,20 @@ def test_every_row_the_log_refuses_is_reported(tmp_path: Path) -> None:
     assert "never been floated" in err and "duplicate event id 'lb-f' (also on" in err
     assert "names unknown event 'nothing'" in err and "already names a different event" in err
     assert head(db) == before
+
+
+def test_excel_sep_line_no_header_and_spreadsheet_files(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("sep=;\ntype;proposal;actor;occurred\nfloated;lb;us;2024-11\nrejected;lb;x;2024-13\n")
+    code, _, err = run(tmp_path / "t.db", "import", str(path))
+    assert (
+        code == 1
+        and err
+        == f"error: {path}:4: field 'occurred': month 13 is neither a month (01-12) nor a season (21-24): '2024-13'\n"
+    )
+    path.write_text("floated,lb,us,2024-11\n")
+    code, _, err = run(tmp_path / "t.db", "import", str(path))
+    assert code == 1 and "the first line must be the header" in err and "('floated' is not a column)" in err
+    (tmp_path / "s.xlsx").write_bytes(b"PK\x03\x04")
+    code, _, err = run(tmp_path / "t.db", "import", str(tmp_path / "s.xlsx"))
+    assert code == 1 and "is a spreadsheet file: save it as CSV (UTF-8)" in err

@@ -52,7 +52,16 @@ def source_column(name: str) -> tuple[int, str | None] | None:
 
 
 def check_header(header: Iterable[str]) -> None:
-    """Refuse a header naming a column twice or a column that is no field of any kind (``field``: it)."""
+    """Refuse a header naming a column twice or a column that is no field of any kind (``field``: it),
+    and a first line that is no header at all (no ``type`` column)."""
+    header = list(header)
+    if "type" not in header:
+        unknown = [n for n in header if n and n not in field_columns() and source_column(n) is None]
+        hint = f" ({unknown[0]!r} is not a column)" if unknown else ""
+        raise InputError(
+            "the first line must be the header naming the columns (type, proposal, actor, occurred, ...), "
+            f"and it has no 'type' column{hint}"
+        )
     seen: set[str] = set()
     for name in header:
         if name in seen and name:

@@ -27,6 +27,7 @@ from tracker.errors import InputError, ManyErrors, TrackerError
 FORMATS = ("jsonl", "yaml", "csv")
 EXTENSIONS = {".jsonl": "jsonl", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
 DELIMITERS = (",", ";", "\t")
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
 MAX_REPORTED = 50
 """At most this many bad rows are listed; the rest are counted."""
 
@@ -70,6 +71,8 @@ def format_of(path: Path, given: str | None) -> str:
         if given not in FORMATS:
             raise InputError(f"unknown format {given!r}; expected {', '.join(FORMATS)}", field="format")
         return given
+    if path.suffix.lower() in SPREADSHEETS:
+        raise InputError(f"{path} is a spreadsheet file: save it as CSV (UTF-8) and import that", field="file")
     return EXTENSIONS.get(path.suffix.lower(), "jsonl")
 
 
@@ -166,6 +169,9 @@ def _csv(handle: IO[bytes], name: str, delimiter: str | None, on_bytes: OnBytes)
             blank += 1
         else:
             return
+        if first.startswith("sep=") and len(first.rstrip("\r\n")) == 5:  # Excel's line naming the delimiter
+            delimiter, blank = delimiter or first[4], blank + 1
+            first = next(lines, "")
         reader = csv.reader(chain([first], lines), delimiter=delimiter or sniff(first), strict=True)
         header = [column.strip() for column in next(reader)]
         rows.check_header(header)
