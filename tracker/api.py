@@ -15,7 +15,7 @@ from tracker.core.history import HistoryEntry, story
 from tracker.core.replay import Answer, Question, Record, answer_one, effective
 from tracker.core.validate import Line, parse_line
 from tracker.errors import InputError, NotFoundError, TrackerError
-from tracker.store import clock, files
+from tracker.store import clock
 from tracker.store.clock import instant
 from tracker.store.corpus import corpus_files
 from tracker.store.location import ENV_DB as ENV_DB
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from tracker.core.diff import Diff
     from tracker.core.provenance import Provenance
     from tracker.core.segments import Segment
+    from tracker.store import files
     from tracker.store.tables import Hit
     from tracker.store.verify import Verification
     from tracker.views.timeline import Lane
@@ -122,6 +123,8 @@ class Tracker:
         ``tracker export`` file is restored. Every bad row is reported, and nothing is written.
         ``progress(done, total)`` is called with bytes read so far and the total, as lines are read.
         """
+        from tracker.store import files
+
         source = Path(path)
         paths = files.event_files(source)
         kinds = [files.format_of(p, format) for p in paths]
@@ -152,6 +155,8 @@ class Tracker:
         delimiter: str | None = None,
     ) -> AppendResult:
         """Import events from an open binary stream (stdin) in ``format``, as one batch."""
+        from tracker.store import files
+
         kind = files.format_of(Path(name), format)
         return self._import([files.from_stream(stream, name, kind)], expect_version, delimiter)
 
@@ -162,12 +167,16 @@ class Tracker:
         delimiter: str | None,
         on_bytes: Callable[[int], None] | None = None,
     ) -> AppendResult:
+        from tracker.store import files
+
         problems = files.Problems([name for name, _, _ in sources])
         lines = files.batch(sources, problems, delimiter=delimiter, on_bytes=on_bytes)
         return self.store.append(lines, expect_version=expect_version, refused=problems)
 
     def load_corpus(self) -> AppendResult:
         """Load the bundled corpus (idempotent)."""
+        from tracker.store import files
+
         return self._import([files.from_path(f, "jsonl") for f in corpus_files()], None, None)
 
     # -- reading -------------------------------------------------------------------------
