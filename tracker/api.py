@@ -468,19 +468,28 @@ class Tracker:
         ]
         return added, unknown
 
+    @staticmethod
+    def is_names_file(path: str | os.PathLike[str]) -> bool:
+        """Whether ``path`` is a YAML names file (``parties:``/``proposals:``) rather than events."""
+        from tracker.store import yamlfile
+
+        source = Path(path)
+        if not source.is_file() or source.suffix.lower() not in (".yaml", ".yml"):
+            return False
+        with source.open("rb") as handle:
+            return yamlfile.is_names(handle)
+
     def load_names(self, path: str | os.PathLike[str]) -> tuple[int, list[str]]:
         """Record the names of a YAML file ``{parties: {slug: name}, proposals: {slug: title}}``."""
-        import yaml
-
         from tracker.core.names import names_file
+        from tracker.store import yamlfile
 
         source = Path(path)
         try:
-            doc = yaml.safe_load(source.read_text(encoding="utf-8"))
+            with source.open("rb") as handle:
+                doc = yamlfile.document(handle, str(source))
         except OSError as exc:
             raise InputError(f"cannot read {source}: {exc.strerror}") from None
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise InputError(f"{source} is not YAML: {str(exc).splitlines()[0]}") from None
         try:
             items = names_file(doc)
         except TrackerError as exc:

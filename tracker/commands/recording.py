@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from tracker.api import Tracker
 from tracker.commands.app import (
     DbOption,
     ExpectOption,
@@ -94,9 +95,18 @@ def import_(
     Example: tracker import events/ru-freeze-2023.jsonl
 
     Example: tracker import story.csv
+
+    A YAML file of display names ({parties: {slug: name}, proposals: {slug: title}}) is recorded as
+    names, as tracker actors --load does.
     """
     from tracker.views.progress import bar_for
 
+    if Tracker.is_names_file(file):  # a names file (parties: / proposals:) is imported like events
+        from tracker.commands.listing import _named
+
+        with _open(db, create=True) as t:
+            _named(*t.load_names(file), "party or proposal")
+        return
     separator = _delimiter(delimiter)
     bar = bar_for(sys.stderr) if str(file) != "-" else None
     with _open(db, create=True) as t:

@@ -147,3 +147,42 @@ def _plain(node: Node) -> Any:
             raise _Refused(f"key {key.value!r} is given twice", key.start_mark)
         out[key.value] = _plain(item)
     return out
+
+
+def is_names(stream: IO[bytes]) -> bool:
+    """Whether a YAML stream is a names file (its first document a mapping whose first key is
+    ``parties`` or ``proposals``), read only as far as that key."""
+    parser = _parser(stream)
+    try:
+        for expected in (yaml.StreamStartEvent, yaml.DocumentStartEvent, yaml.MappingStartEvent):
+            if not parser.check_event(expected):
+                return False
+            parser.get_event()
+        event: Any = parser.get_event()
+        return isinstance(event, yaml.ScalarEvent) and event.value in ("parties", "proposals")
+    except yaml.YAMLError:
+        return False
+    finally:
+        parser.dispose()
+
+
+def document(stream: IO[bytes], file: str) -> Any:
+    """The first document of a YAML stream as plain values, read as guardedly as events are (no
+    anchors or aliases, bounded nesting, every scalar text); InputError naming the line if not."""
+    parser = _parser(stream)
+    try:
+        parser.get_event()
+        if parser.check_event(yaml.StreamEndEvent):
+            return None
+        parser.get_event()
+        return _plain(_compose(parser, 1))
+    except _Refused as exc:
+        raise InputError(exc.message, file=file, line=exc.line) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise InputError(f"malformed YAML ({exc.problem or exc.context})", file=file, line=line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"malformed YAML ({exc})", file=file) from None
+    finally:
+        parser.dispose()
