@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET = "tracker/core/rules.py"
 TESTS = [
     "tests/test_rules.py",
+    "tests/test_coproposers.py",
     "tests/test_properties.py",
     "tests/test_golden.py",
     "tests/test_replay.py",

@@ -198,11 +198,11 @@ def test_load_a_names_file(told: Tracker, tmp_path: Path) -> None:
         ("parties:\n  Russia: Russia\n", "field 'parties.Russia': 'Russia' is not a slug"),
         ("parties:\n  russia: ''\n", "field 'parties.russia': the name of russia must be 1 to 200"),
         ("parties:\n  russia: [a]\n", "field 'parties.russia': the name of russia must be text, not list"),
-        ("parties:\n  12: Twelve\n", "field 'parties.12': 12 is not a slug"),
+        ("parties:\n  russia: &x Russia\n", "anchors and aliases"),
         ("people:\n  russia: Russia\n", "unknown key 'people'; expected parties or proposals"),
         ("parties: [russia]\n", "field 'parties': parties must map slugs to names"),
         ("- russia\n", "a names file is a mapping"),
-        ("parties: {russia: [\n", "is not YAML"),
+        ("parties: {russia: [\n", "malformed YAML"),
     ],
 )
 def test_a_bad_names_file_is_one_line_and_writes_nothing(
@@ -318,3 +318,20 @@ def test_log_since_and_limit(told: Tracker) -> None:
     table = run(told, "log", "--since", "1", "--limit", "1").stdout.splitlines()
     assert len(table) == 2 and table[1].startswith("2 ")
     assert "--limit" in run(told, "log", "--limit", "0", code=2).output
+
+
+def test_a_names_file_is_imported_like_events(tmp_path: Path) -> None:
+    from tracker.cli import app as cli_app
+
+    names = tmp_path / "parties.yaml"
+    names.write_text("parties:\n  united-states: United States\nproposals:\n  p: The Plan\n", encoding="utf-8")
+    db = str(tmp_path / "n.db")
+    result = CliRunner().invoke(cli_app, ["import", str(names), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "recorded 2 new display name(s)" in result.stderr
+    listed = json.loads(CliRunner().invoke(cli_app, ["actors", "--json", "--db", db]).stdout)
+    assert listed is not None
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("parties: &a\n  x: y\nproposals: *a\n", encoding="utf-8")
+    refused = CliRunner().invoke(cli_app, ["import", str(bomb), "--db", db])
+    assert refused.exit_code == 1 and "anchors and aliases" in refused.stderr

@@ -7,13 +7,13 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from tracker.core.dates import DateError, asked_day, asked_moment, future
 from tracker.core.events import Event, event_body, parse_event
 from tracker.core.history import HistoryEntry, story
 from tracker.core.replay import Answer, Question, Record, answer_one, effective
-from tracker.core.validate import MAX_DIAGNOSE_BYTES, MAX_LINE_BYTES, Line, parse_line
+from tracker.core.validate import Line, parse_line
 from tracker.errors import InputError, NotFoundError, TrackerError
 from tracker.store import clock
 from tracker.store.clock import instant
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from tracker.core.listing import Duplicate, Party, ProposalRow
     from tracker.core.provenance import Provenance
     from tracker.core.segments import Segment
+    from tracker.store import files
     from tracker.store.tables import Hit
     from tracker.store.verify import Verification
     from tracker.views.timeline import Lane
@@ -65,26 +66,6 @@ def future_notes(on: str | None = None, known_by: str | None = None, as_recorded
         if text is not None and (note := future(text, now)) is not None:
             notes.append(f"note: --{name.replace('_', '-')} {note}")
     return notes
-
-
-def read_lines(path: Path, *, on_bytes: Callable[[int], None] | None = None) -> Iterator[Line]:
-    """Parse a JSONL file lazily, line by line (blank lines skipped); ``on_bytes`` hears each line's size."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
-    with handle:
-        # Bounded reads: a hostile file with no newline must not be read into memory whole.
-        for number, raw in enumerate(iter(lambda: handle.readline(MAX_DIAGNOSE_BYTES + 1), b""), start=1):
-            if len(raw) > MAX_DIAGNOSE_BYTES:
-                raise InputError(f"line longer than {MAX_LINE_BYTES} bytes", file=str(path), line=number)
-            if on_bytes is not None:
-                on_bytes(len(raw))
-            if raw.strip():
-                try:
-                    yield parse_line(raw, number, str(path))
-                except TrackerError as exc:
-                    raise exc.located(file=str(path), line=number) from None
 
 
 def _is_export(path: Path) -> bool:
@@ -153,22 +134,28 @@ class Tracker:
         *,
         expect_version: int | None = None,
         progress: Callable[[int, int], None] | None = None,
+        format: str | None = None,
+        delimiter: str | None = None,
     ) -> AppendResult:
-        """Import a JSONL file (or every ``*.jsonl`` in a folder, in name order) as one batch.
+        """Import a file of events (or every event file in a folder, in name order) as one batch.
 
+        JSONL, YAML (``.yaml``/``.yml``) or CSV, by extension unless ``format`` is given
+        (``tracker.store.files``); ``delimiter`` for CSV (else read from the header line). A
+        ``tracker export`` file is restored. Every bad row is reported, and nothing is written.
         ``progress(done, total)`` is called with bytes read so far and the total, as lines are read.
         """
+        from tracker.store import files
+
         source = Path(path)
-        if source.is_file() and _is_export(source):
+        paths = files.event_files(source)
+        kinds = [files.format_of(p, format) for p in paths]
+        if source.is_file() and kinds == ["jsonl"] and _is_export(source):
             if expect_version is not None:
                 raise InputError("--expect-version does not apply to restoring an export", field="expect_version")
             return self.restore(source)
-        files = sorted(source.glob("*.jsonl")) if source.is_dir() else [source]
-        if source.is_dir() and not files:
-            raise InputError(f"no .jsonl files in {source}")
         on_bytes = None
         if progress is not None:
-            total = sum(f.stat().st_size for f in files if f.is_file())
+            total = sum(f.stat().st_size for f in paths if f.is_file())
             done = 0
 
             def on_bytes(size: int) -> None:
@@ -176,12 +163,42 @@ class Tracker:
                 done += size
                 progress(done, total)
 
-        lines = (ln for f in files for ln in read_lines(f, on_bytes=on_bytes))
-        return self.store.append(lines, expect_version=expect_version)
+        sources = [files.from_path(p, kind) for p, kind in zip(paths, kinds, strict=True)]
+        return self._import(sources, expect_version, delimiter, on_bytes)
+
+    def import_stream(
+        self,
+        stream: IO[bytes],
+        *,
+        format: str = "jsonl",
+        name: str = "<stdin>",
+        expect_version: int | None = None,
+        delimiter: str | None = None,
+    ) -> AppendResult:
+        """Import events from an open binary stream (stdin) in ``format``, as one batch."""
+        from tracker.store import files
+
+        kind = files.format_of(Path(name), format)
+        return self._import([files.from_stream(stream, name, kind)], expect_version, delimiter)
+
+    def _import(
+        self,
+        sources: list[files.Source],
+        expect_version: int | None,
+        delimiter: str | None,
+        on_bytes: Callable[[int], None] | None = None,
+    ) -> AppendResult:
+        from tracker.store import files
+
+        problems = files.Problems([name for name, _, _ in sources])
+        lines = files.batch(sources, problems, delimiter=delimiter, on_bytes=on_bytes)
+        return self.store.append(lines, expect_version=expect_version, refused=problems)
 
     def load_corpus(self) -> AppendResult:
         """Load the bundled corpus (idempotent)."""
-        return self.store.append(ln for f in corpus_files() for ln in read_lines(f))
+        from tracker.store import files
+
+        return self._import([files.from_path(f, "jsonl") for f in corpus_files()], None, None)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -274,15 +291,34 @@ class Tracker:
                 "event": parse_event(rec.event).model_dump(mode="json", exclude_none=True),
             }
 
-    def export(self) -> Iterator[str]:
-        """JSONL of every stored row: the event body plus ``seq``, ``recorded_at`` and ``hash``."""
+    def export(self, proposals: Sequence[str] = ()) -> Iterator[str]:
+        """JSONL of every stored row: the event body plus ``seq``, ``recorded_at`` and ``hash``.
+
+        With ``proposals``, only their rows: a partial export, which cannot be restored.
+        """
+        wanted = self._existing(proposals)
         for row in self.store.rows():
+            if wanted and row[2] not in wanted:
+                continue
             seq, recorded_at, body, digest = row[0], row[12], row[14], row[16]
             yield f'{{"seq":{seq},"recorded_at":"{recorded_at}","hash":"{digest}","event":{body}}}'
         from tracker.store import names as names_log
 
         # The names log after the events: outside their chain, appended again by ``restore``.
         yield from map(names_log.export_line, names_log.rows(self.store.conn))
+
+    def events(self, proposals: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+        """Every stored event (or the events of the proposals named), in the order recorded, as JSON."""
+        wanted = self._existing(proposals)
+        for proposal, body in self.store.rows(("proposal", "body")):
+            if not wanted or proposal in wanted:
+                yield json.loads(str(body))
+
+    def _existing(self, proposals: Sequence[str]) -> set[str]:
+        for proposal in proposals:
+            if self.store.version(proposal) == 0:
+                raise NotFoundError(f"no proposal {proposal!r} in the log", field="proposal")
+        return set(proposals)
 
     # -- sharing (issue 6) ---------------------------------------------------------------
 
@@ -470,19 +506,28 @@ class Tracker:
         ]
         return added, unknown
 
+    @staticmethod
+    def is_names_file(path: str | os.PathLike[str]) -> bool:
+        """Whether ``path`` is a YAML names file (``parties:``/``proposals:``) rather than events."""
+        from tracker.store import yamlfile
+
+        source = Path(path)
+        if not source.is_file() or source.suffix.lower() not in (".yaml", ".yml"):
+            return False
+        with source.open("rb") as handle:
+            return yamlfile.is_names(handle)
+
     def load_names(self, path: str | os.PathLike[str]) -> tuple[int, list[str]]:
         """Record the names of a YAML file ``{parties: {slug: name}, proposals: {slug: title}}``."""
-        import yaml
-
         from tracker.core.names import names_file
+        from tracker.store import yamlfile
 
         source = Path(path)
         try:
-            doc = yaml.safe_load(source.read_text(encoding="utf-8"))
+            with source.open("rb") as handle:
+                doc = yamlfile.document(handle, str(source))
         except OSError as exc:
             raise InputError(f"cannot read {source}: {exc.strerror}") from None
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise InputError(f"{source} is not YAML: {str(exc).splitlines()[0]}") from None
         try:
             items = names_file(doc)
         except TrackerError as exc:

@@ -78,7 +78,8 @@ VersionsOption = Annotated[
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    for line in message.split("\n"):  # several errors (``ManyErrors``): one line each
+        typer.echo(f"error: {line}", err=True)
     raise typer.Exit(1)
 
 

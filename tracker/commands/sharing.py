@@ -26,22 +26,40 @@ def export(
     format: Annotated[
         str,
         typer.Option(
-            "--format", metavar="[jsonl|timelinejs]", help="jsonl (the log, with seq, recorded_at, hash) or timelinejs."
+            "--format",
+            metavar="[jsonl|csv|yaml|timelinejs]",
+            help="jsonl (the log, with seq, recorded_at, hash: the backup), csv or yaml (the events only, "
+            "read back by import), or timelinejs.",
         ),
     ] = "jsonl",
+    proposal: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--proposal",
+            metavar="SLUG",
+            autocompletion=complete.proposals,
+            help="Only this proposal's events (repeatable). A partial JSONL export is not a backup: "
+            "it cannot be restored.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Write the whole log as JSONL (event, seq, recorded_at, hash) to stdout, or TimelineJS JSON.
+    """Write the whole log as JSONL (event, seq, recorded_at, hash) to stdout, or the events as CSV or YAML.
 
-    
+    CSV and YAML hold the events only and round-trip through tracker import (same events, same ids).
+
     Example: tracker export > backup.jsonl
+
+    Example: tracker export --format csv --proposal yemen-truce-2022 > yemen.csv
+
     Example: tracker export --format timelinejs > timeline.json
     """
+    proposals = proposal or []
     if format != "jsonl":
-        _export_other(format, db)
+        _export_other(format, proposals, db)
         return
     with _open(db) as t:
-        for line in t.export():
+        for line in t.export(proposals):
             typer.echo(line)
 
 
@@ -94,13 +112,19 @@ def log(
     )
 
 
-def _export_other(format: str, db: Path | None) -> None:
+def _export_other(format: str, proposals: list[str], db: Path | None) -> None:
+    from tracker.views import eventfiles
     from tracker.views import text as render
 
-    if format != "timelinejs":
-        raise TrackerError(f"unknown export format {format!r}; expected jsonl or timelinejs", field="format")
+    writers = {"csv": eventfiles.csv_text, "yaml": eventfiles.yaml_text}
+    if format not in (*writers, "timelinejs"):
+        raise TrackerError(f"unknown export format {format!r}; expected jsonl, csv, yaml or timelinejs", field="format")
     with _open(db) as t:
-        typer.echo(render.to_json(t.timelinejs()))
+        if format == "timelinejs":
+            typer.echo(render.to_json(t.timelinejs(proposals)))
+            return
+        for chunk in writers[format](lambda: t.events(proposals)):
+            typer.echo(chunk, nl=False)
 
 
 def _day_option(value: str | None, name: str) -> str | None:
