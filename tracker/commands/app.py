@@ -164,6 +164,7 @@ def handled(func: F) -> F:
             _fail("interrupted; nothing from the unfinished batch was written")
         finally:
             _OPENED.clear()
+            ROOT_DB[0] = None  # one invocation's --db never reaches the next (tests run many in one process)
         return None
 
     return wrapper  # type: ignore[return-value]
