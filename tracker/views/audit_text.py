@@ -97,7 +97,7 @@ def audit_text(a: Audit) -> str:
         for c in a.corrections:
             state = STATES[c.state]
             lines.append(
-                f"  #{c.seq} {c.kind} of {c.target} by {c.actor}, recorded {c.recorded_at} ({state}): {c.reason}"
+                f"  #{c.seq} {NOUNS.get(c.kind, c.kind)} of {c.target} by {c.actor}, recorded {c.recorded_at} ({state}): {c.reason}"
             )
             lines.append(
                 f"    original: {c.original.kind} by {c.original.actor}, occurred {c.original.occurred} "
@@ -113,6 +113,8 @@ def audit_text(a: Audit) -> str:
     return printable_lines(lines)
 
 
+NOUNS = {"retracted": "retraction", "amended": "amendment"}
+"""A correction named as a noun: "#3 retraction of x", never "#3 retracted of x"."""
 STATES = {
     "applied": "applied",
     "later": "recorded after this question's cut-off, not applied",
@@ -153,7 +155,7 @@ def audit_markdown(a: Audit) -> str:
     if a.corrections:
         out += ["", "Corrections:", ""]
         for c in a.corrections:
-            out.append(f"- \\#{c.seq} {md(c.kind)} of `{c.target}` ({STATES[c.state]}): {md(c.reason)}")
+            out.append(f"- \\#{c.seq} {md(NOUNS.get(c.kind, c.kind))} of `{c.target}` ({STATES[c.state]}): {md(c.reason)}")
     if a.uncertain:
         out += ["", "May also have happened by then (not applied): " + ", ".join(md(u) for u in a.uncertain)]
     return "\n".join(out)
