@@ -1,21 +1,27 @@
-"""Recording: append events given as JSON, import files of them."""
+"""Recording: append events given as JSON, import files of them, add one from options, open one in
+the editor (``new``, ``edit``), and correct one without retyping it (``amend``, ``retract``)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from tracker.commands.app import (
     DbOption,
     ExpectOption,
+    JsonOption,
     _open,
     app,
     handled,
 )
 from tracker.errors import TrackerError
+
+if TYPE_CHECKING:
+    from tracker.api import Tracker
+    from tracker.core.advice import Recorded
 
 
 @app.command()
@@ -23,6 +29,7 @@ from tracker.errors import TrackerError
 def append(
     event: Annotated[str | None, typer.Argument(help="One event as JSON; read from stdin if omitted or '-'.")] = None,
     expect_version: ExpectOption = None,
+    json: Annotated[bool, typer.Option("--json", help="Print what was stored: a JSON line per event.")] = False,
     db: DbOption = None,
 ) -> None:
     """Append one event (or JSONL lines from stdin) as one atomic batch.
@@ -45,8 +52,11 @@ def append(
             parse_line(raw, n if len(lines) > 1 else None, "<stdin>" if event in (None, "-") else None)
             for n, raw in lines
         )
-        result = t.store.append(batch, expect_version=expect_version)
-    _report(result.added, result.skipped, result.head_seq, result.ids)
+        try:
+            recorded = t.recorded(t.store.append(batch, expect_version=expect_version))
+        except TrackerError as exc:
+            raise _named(exc) from None
+    _show(recorded, json=json, events=json)
 
 
 def _report(added: int, skipped: int, head: int, ids: tuple[str, ...]) -> None:
@@ -78,4 +88,290 @@ def import_(
         finally:
             if bar is not None:
                 bar.close()
+        _warn(t.recorded(result, rows=False))
     _report(result.added, result.skipped, result.head_seq, result.ids)
+
+
+# -- recording without JSON (issue 13) -------------------------------------------------------
+
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Validate and show the event; write nothing.")]
+ShowJsonOption = Annotated[bool, typer.Option("--json", help="Print the stored event as a JSON line instead.")]
+ReasonOption = Annotated[str | None, typer.Option("--reason", help="Why the event is corrected (required).")]
+ByOption = Annotated[
+    str | None,
+    typer.Option("--actor", metavar="SLUG", help="Who corrects it (default $TRACKER_EDITOR, else 'editor')."),
+]
+OnDayOption = Annotated[
+    str | None, typer.Option("--occurred", metavar="DATE", help="When it is corrected (default today, UTC).")
+]
+FormatOption = Annotated[str, typer.Option("--format", metavar="[yaml|json]", help="The file's format.")]
+SourcePart = typer.Option  # one source given part by part: --source-url, --source-outlet, ...
+
+
+def _warn(recorded: Recorded) -> None:
+    for message in recorded.warnings:
+        typer.echo(f"warning: {message}", err=True)
+
+
+def _show(recorded: Recorded, *, json: bool, events: bool = True) -> None:
+    """The stored events on stdout (readable, or JSON lines), warnings and the summary on stderr."""
+    from tracker.views.event_text import event_text, record_json
+
+    if events:
+        for rec in recorded.records:
+            seq = None if recorded.dry_run else rec.seq
+            typer.echo(record_json(rec, recorded.dry_run) if json else event_text(rec.event, seq))
+    _warn(recorded)
+    if recorded.dry_run:
+        typer.echo(f"dry run: {recorded.added} event(s) valid, {recorded.skipped} already recorded; nothing written",
+                   err=True)  # fmt: skip
+    else:
+        ids = tuple(r.id for r in recorded.records)
+        _report(recorded.added, recorded.skipped, recorded.head_seq, ids)
+
+
+def _named(exc: TrackerError, name: Any = None) -> TrackerError:
+    """The error naming options as typed (``--expect-version``, not ``field 'expect_version'``)."""
+    from tracker.core import drafts
+
+    return drafts.renamed(exc, name or drafts.option_of)
+
+
+def _field_options(func: Any) -> Any:
+    """Give ``add`` an option for every field of every kind (from ``core.drafts.options``), after its
+    arguments: typer reads them from the signature, and they reach ``func`` as ``**given``."""
+    import inspect
+
+    from tracker.core import drafts, fields
+
+    explicit = list(inspect.signature(func, eval_str=True).parameters.values())
+    generated = []
+    for name, kinds in drafts.options().items():
+        shape = fields.fields(kinds[0])[name]
+        kinds_text = "every kind" if len(kinds) == len(drafts.ADDABLE) + 1 else ", ".join(kinds)
+        repeat = " (repeatable)" if shape in ("list", "deadlines", "sources") else ""
+        info = typer.Option(
+            drafts.option(name),
+            metavar=drafts.metavar(name),
+            help=f"{drafts.describe(kinds[0], name)}{repeat}. Of: {kinds_text}.",
+            show_default=False,
+        )
+        kind_of = list[str] | None if repeat else str | None
+        generated.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                                           annotation=Annotated[kind_of, info]))  # fmt: skip
+    head = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in explicit if p.kind is not p.VAR_KEYWORD]
+    params = head[:2] + generated + head[2:]
+    func.__signature__ = inspect.Signature(params)
+    func.__annotations__ = {p.name: p.annotation for p in params}
+    return func
+
+
+@app.command()
+@handled
+@_field_options
+def add(
+    kind: Annotated[str, typer.Argument(help="The event's kind (floated, accepted, ...).")],
+    proposal: Annotated[str, typer.Argument(help="The proposal's slug.")],
+    source_url: Annotated[str | None, SourcePart("--source-url", help="One source in parts: its URL.")] = None,
+    source_outlet: Annotated[str | None, SourcePart("--source-outlet", help="... its outlet.")] = None,
+    source_title: Annotated[str | None, SourcePart("--source-title", help="... its title.")] = None,
+    source_published: Annotated[
+        str | None, SourcePart("--source-published", metavar="DATE", help="... the day it was published.")
+    ] = None,
+    source_attribution: Annotated[
+        str | None, SourcePart("--source-attribution", help="... who it attributes the claim to.")
+    ] = None,
+    source_quote: Annotated[str | None, SourcePart("--source-quote", help="... a short quote.")] = None,
+    json: ShowJsonOption = False,
+    dry_run: DryRunOption = False,
+    expect_version: ExpectOption = None,
+    db: DbOption = None,
+    **given: Any,
+) -> None:
+    """Record one event from options: no JSON to write. Prints the event stored and its warnings.
+
+    Example: tracker add accepted us-ua-30day-2025 --actor ukraine --occurred 2025-03-11
+    --source 'Reuters | Ukraine backs US ceasefire plan | 2025-03-11 | https://example.org/a'
+    """
+    from tracker.core import drafts
+
+    parts = {"url": source_url, "outlet": source_outlet, "title": source_title, "published": source_published,
+             "attribution": source_attribution, "quote": source_quote}  # fmt: skip
+    line = drafts.validated(drafts.build(kind, proposal, given, parts))
+    with _open(db, create=True) as t:
+        recorded = _record(t, [line], expect_version, dry_run)
+    _show(recorded, json=json)
+
+
+def _record(t: Tracker, lines: list[Any], expect_version: int | None, dry_run: bool, name: Any = None) -> Recorded:
+    try:
+        return t.record(lines, expect_version=expect_version, dry_run=dry_run)
+    except TrackerError as exc:
+        raise _named(exc, name) from None
+
+
+def _correction_name(path: str) -> str:
+    """A correction's fields as the options that give them (``replacement.occurred``: ``--set occurred``)."""
+    if path.startswith("replacement."):
+        return "--set " + path.removeprefix("replacement.").split(".")[0]
+    return {"actor": "--actor (or TRACKER_EDITOR)", "target": "the event", "expect_version": "--expect-version"}.get(
+        path, "--" + path.replace("_", "-")
+    )
+
+
+def _corrector(actor: str | None) -> str:
+    import os
+
+    from tracker.core.drafts import editor_slug
+
+    return actor or editor_slug(os.environ.get("TRACKER_EDITOR"))
+
+
+@app.command()
+@handled
+def amend(
+    event: Annotated[str, typer.Argument(help="The id of the event to correct.")],
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", metavar="FIELD=VALUE", help="A field's new value; FIELD+=VALUE adds to a list."),
+    ] = None,
+    reason: ReasonOption = None,
+    actor: ByOption = None,
+    occurred: OnDayOption = None,
+    json: ShowJsonOption = False,
+    dry_run: DryRunOption = False,
+    expect_version: ExpectOption = None,
+    db: DbOption = None,
+) -> None:
+    """Correct fields of a recorded event: an 'amended' event built from it, keeping its id.
+
+    Example: tracker amend accepted-1f2e3d4c5b6a7980 --set occurred=2025-05-20 --reason 'the article dates it so'
+    """
+    from tracker.core import corrections, drafts
+
+    with _open(db) as t:
+        found = t.find(event, "amended")
+        assert found.current is not None
+        replacement = corrections.amended(found.current, set_ or [])
+        fixed = corrections.correction("amended", found.current, reason=_reason(reason), actor=_corrector(actor),
+                                       occurred=occurred or t.today(), replacement=replacement)  # fmt: skip
+        line = drafts.validated(fixed, _correction_name)
+        recorded = _record(t, [line], expect_version, dry_run, _correction_name)
+    _show(recorded, json=json)
+
+
+def _reason(reason: str | None) -> str:
+    if not reason or not reason.strip():
+        raise TrackerError("--reason is required: say why the event is corrected")
+    return reason
+
+
+@app.command()
+@handled
+def retract(
+    event: Annotated[str, typer.Argument(help="The id of the event to cancel.")],
+    reason: ReasonOption = None,
+    actor: ByOption = None,
+    occurred: OnDayOption = None,
+    json: ShowJsonOption = False,
+    dry_run: DryRunOption = False,
+    expect_version: ExpectOption = None,
+    db: DbOption = None,
+) -> None:
+    """Cancel a recorded event, as if it had never been recorded: a 'retracted' event naming it.
+
+    Example: tracker retract denied-0a1b2c3d4e5f6071 --reason 'the report was a hoax'
+    """
+    from tracker.core import corrections, drafts
+
+    with _open(db) as t:
+        found = t.find(event, "retracted")
+        fixed = corrections.correction("retracted", found.original, reason=_reason(reason), actor=_corrector(actor),
+                                       occurred=occurred or t.today())  # fmt: skip
+        line = drafts.validated(fixed, _correction_name)
+        recorded = _record(t, [line], expect_version, dry_run, _correction_name)
+    _show(recorded, json=json)
+
+
+def _format(fmt: str) -> str:
+    from tracker.core.template import FORMATS
+
+    if fmt not in FORMATS:
+        raise TrackerError(f"--format: unknown format {fmt!r}; the formats are {', '.join(FORMATS)}")
+    return fmt
+
+
+@app.command()
+@handled
+def new(
+    kind: Annotated[str, typer.Argument(help="The event's kind (floated, accepted, ...).")],
+    proposal: Annotated[str, typer.Argument(help="The proposal's slug.")],
+    actor: Annotated[str | None, typer.Option("--actor", metavar="SLUG", help="Prefill the actor.")] = None,
+    occurred: Annotated[str | None, typer.Option("--occurred", metavar="DATE", help="Prefill the date.")] = None,
+    format: FormatOption = "yaml",
+    json: ShowJsonOption = False,
+    expect_version: ExpectOption = None,
+    db: DbOption = None,
+) -> None:
+    """Write one event in $VISUAL or $EDITOR (else vi) on a commented template; nothing is written until it is valid.
+
+    Example: EDITOR=nano tracker new floated israel-hezbollah-2024 --actor united-states
+    """
+    from tracker.commands.editor import edit_until_valid
+    from tracker.core import drafts, template
+
+    drafts.check_kind(kind)
+    prefill = template.normal({"type": kind, "proposal": proposal, "actor": actor, "occurred": occurred})
+    header = [f"tracker new: a {kind} event of proposal {proposal}. Fill in the fields and save.",
+              "Nothing is written until the file is valid; an empty file, or this template unchanged, aborts."]  # fmt: skip
+    text = template.template(kind, prefill, _format(format), header)
+    with _open(db, create=True) as t:
+
+        def accept(data: dict[str, Any]) -> Recorded:
+            drafts.require(data)
+            return _record(t, [drafts.validated(data, str)], expect_version, False, str)
+
+        recorded = edit_until_valid(text, format, accept)
+    _show(recorded, json=json)
+
+
+@app.command()
+@handled
+def edit(
+    event: Annotated[str, typer.Argument(help="The id of the event to correct.")],
+    actor: ByOption = None,
+    occurred: OnDayOption = None,
+    format: FormatOption = "yaml",
+    json: ShowJsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Correct a recorded event in $VISUAL or $EDITOR: saved with a reason, it becomes an 'amended' event.
+
+    Example: tracker edit accepted-1f2e3d4c5b6a7980
+    """
+    from tracker.commands.editor import Aborted, edit_until_valid
+    from tracker.core import corrections, drafts, template
+
+    with _open(db) as t:
+        found = t.find(event, "amended")
+        current = found.current
+        assert current is not None
+        by, day = _corrector(actor), occurred or t.today()
+        header = [f"tracker edit: event {event}. Correct what is wrong, say why in 'reason' (last line), and save.",
+                  f"It is recorded as an 'amended' event by {by} on {day}. Unchanged, nothing is written."]  # fmt: skip
+        text = template.template(current["type"], current, _format(format), header, extra=("reason",))
+
+        def accept(data: dict[str, Any]) -> Recorded:
+            reason = data.pop("reason", None)
+            if data == template.normal(current):
+                raise Aborted("the event is unchanged; nothing written")
+            if not isinstance(reason, str) or not reason.strip():
+                raise TrackerError("reason: say why the event is corrected")
+            drafts.require(data)
+            fixed = corrections.correction("amended", current, reason=reason, actor=by, occurred=day,
+                                           replacement=data)  # fmt: skip
+            name = lambda path: path.removeprefix("replacement.")  # noqa: E731
+            return _record(t, [drafts.validated(fixed, name)], None, False, name)
+
+        recorded = edit_until_valid(text, format, accept)
+    _show(recorded, json=json)
