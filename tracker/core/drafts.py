@@ -38,6 +38,8 @@ SOURCE_PARTS = ("url", "outlet", "title", "published", "attribution", "quote")
 """The parts of a source given option by option (``--source-url``, ``--source-outlet``, ...)."""
 DATES = ("occurred", "reported", "effective", "ends", "new_end", "until", "incident")
 DESCRIPTIONS = {
+    "type": "the event's kind (floated, accepted, ...)",
+    "proposal": "the proposal's slug",
     "actor": "who did it: a party's slug (united-states)",
     "person": "who spoke for the actor, as written (Antony Blinken)",
     "occurred": "when it happened (EDTF: 2024-11-26, 2024-11, 2024~, 2024-09/2024-11)",
@@ -89,7 +91,7 @@ def options() -> dict[str, tuple[str, ...]]:
 def describe(kind: str, name: str) -> str:
     """What a field holds, for a template's comments and an option's help."""
     choices = _choices(kind, name)
-    if choices:
+    if choices and name != "type":
         return "one of " + ", ".join(choices)
     return DESCRIPTIONS.get(name, name.replace("_", " "))
 

@@ -24,14 +24,16 @@ FORMATS = ("yaml", "json")
 ERROR = "# error: "
 FORMS = {
     "yaml": [
-        "# A list: [a, b], or one '- item' a line. A deadline: {what: withdrawal of forces, due: 2025-01-26}.",
-        "# A source: {outlet: Reuters, title: ..., published: 2024-11-26, url: 'https://...', attribution: ...,",
-        "#   quote: ...}. Dates are EDTF: 2024-11-26, 2024-11, 2024~, 2024-09/2024-11. Leave a field empty to omit it.",
+        "# A list: [a, b], or one '- item' a line. A deadline: 'withdrawal of forces | 2025-01-26'.",
+        "# A source: 'Outlet | Title | published | url | attribution | quote' (the last three optional),",
+        "#   or {outlet: ..., title: ..., published: ..., url: ...}. Dates are EDTF: 2024-11-26, 2024-11, 2024~,",
+        "#   2024-09/2024-11. Leave a field empty to leave it out.",
     ],
     "json": [
-        '# A list: ["a", "b"]. A deadline: {"what": "withdrawal of forces", "due": "2025-01-26"}.',
-        '# A source: {"outlet": "Reuters", "title": "...", "published": "2024-11-26", "url": "https://...",',
-        '#   "attribution": "...", "quote": "..."}. Dates are EDTF: 2024-11-26, 2024-11, 2024~. null omits a field.',
+        '# A list: ["a", "b"]. A deadline: "withdrawal of forces | 2025-01-26".',
+        '# A source: "Outlet | Title | published | url | attribution | quote" (the last three optional),',
+        '#   or {"outlet": ..., "title": ..., "published": ..., "url": ...}. Dates are EDTF: 2024-11-26, 2024-11,',
+        "#   2024~, 2024-09/2024-11. null leaves a field out.",
     ],
 }
 
@@ -60,15 +62,25 @@ def template(kind: str, data: Mapping[str, Any], fmt: str, header: Sequence[str]
     required = fields.required_fields(kind)
     names = [n for n in fields.fields(kind)]
     width = max(len(n) for n in names) + 2
-    notes = [f"#   {(n + (' *' if n in required else '')).ljust(width)} {describe(kind, n)}" for n in names]
+    shapes = fields.fields(kind)
+    notes = [f"#   {(n + (' *' if n in required else '')).ljust(width)} {describe(kind, n)}"
+             + (" (a list)" if shapes[n] != "text" else "") for n in names]  # fmt: skip
     comments = [*(f"# {h}" for h in header), "#", f"# Fields of {kind} (* required):", *notes, *FORMS[fmt]]
-    body = {n: data.get(n, [] if fields.fields(kind)[n] != "text" else None) for n in names}
+    body = {n: _written(kind, n, data.get(n)) for n in names}
     body.update({n: data.get(n) for n in extra})
     if fmt == "json":
         text = json.dumps(body, indent=2, ensure_ascii=False)
     else:
         text = yaml.dump(body, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
     return "\n".join(comments) + "\n" + text.rstrip("\n") + "\n"
+
+
+def _written(kind: str, name: str, value: Any) -> Any:
+    """A field's value as the template shows it: deadlines and sources a line each, in the form typed."""
+    shape = fields.fields(kind)[name]
+    if shape in ("deadlines", "sources"):
+        return [fields.as_text(kind, name, [item]) for item in value or ()]
+    return [] if value is None and shape != "text" else value
 
 
 def parse(text: str, fmt: str) -> dict[str, Any] | None:
@@ -82,7 +94,26 @@ def parse(text: str, fmt: str) -> dict[str, Any] | None:
         raise InputError(f"not valid {fmt.upper()}: {' '.join(str(exc).split())}") from None
     if not isinstance(data, dict):
         raise InputError(f"expected the fields of one event (name: value), not {type(data).__name__}")
-    return normal(data)
+    return _read(normal(data))
+
+
+def _read(data: dict[str, Any]) -> dict[str, Any]:
+    """Lists, deadlines and sources written as text (``a; b``, ``what | due``, a source line) read as
+    ``tracker add`` reads them (``fields.value``)."""
+    kind = data.get("type")
+    if kind not in fields.models():
+        return data  # the model names the kind that is wrong
+    shapes = fields.fields(str(kind))
+    for name, value in data.items():
+        shape = shapes.get(name, "text")
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else None
+        if shape == "text" or items is None:
+            continue
+        try:
+            data[name] = [v for i in items for v in (fields.value(str(kind), name, i) if isinstance(i, str) else [i])]
+        except fields.FieldError as exc:
+            raise InputError(str(exc), field=name) from None
+    return data
 
 
 def normal(data: Mapping[str, Any]) -> dict[str, Any]:
