@@ -212,6 +212,9 @@ def _record(t: Tracker, lines: list[Any], expect_version: int | None, dry_run: b
 
 def _correction_name(path: str) -> str:
     """A correction's fields as the options that give them (``replacement.occurred``: ``--set occurred``)."""
+    from tracker.core.drafts import bare
+
+    path = bare(path)
     if path.startswith("replacement."):
         return "--set " + path.removeprefix("replacement.").split(".")[0]
     return {"actor": "--actor (or TRACKER_EDITOR)", "target": "the event", "expect_version": "--expect-version"}.get(
@@ -370,7 +373,7 @@ def edit(
             drafts.require(data)
             fixed = corrections.correction("amended", current, reason=reason, actor=by, occurred=day,
                                            replacement=data)  # fmt: skip
-            name = lambda path: path.removeprefix("replacement.")  # noqa: E731
+            name = lambda path: drafts.bare(path).removeprefix("replacement.")  # noqa: E731
             return _record(t, [drafts.validated(fixed, name)], None, False, name)
 
         recorded = edit_until_valid(text, format, accept)

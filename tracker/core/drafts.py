@@ -122,7 +122,7 @@ def closest(word: str, choices: Sequence[str]) -> str:
 
 def check_kind(kind: str, allowed: Sequence[str] = ADDABLE) -> None:
     """Refuse a kind that is not one of ``allowed``, listing them (and the closest)."""
-    if kind == "amended" and kind not in allowed:
+    if kind == "amended" and allowed is ADDABLE:
         raise InputError("an amendment is built from the stored event: tracker amend EVENT --set field=value")
     if kind not in allowed:
         raise InputError(f"unknown kind {kind!r}{closest(kind, allowed)}; the kinds are {', '.join(allowed)}")
@@ -201,9 +201,14 @@ def renamed(exc: TrackerError, name: Callable[[str], str] = lambda path: option_
 
 def option_of(path: str) -> str:
     """The option a field path names: ``end_rule`` -> ``--end-rule``, ``sources.0.url`` -> ``--source #1 url``."""
-    head, *rest = path.split(".")
+    head, *rest = bare(path).split(".")
     out = option(head) if head in options() or head == "expect_version" else head
     return " ".join([out, *(f"#{int(p) + 1}" if p.isdigit() else p for p in rest)])
+
+
+def bare(path: str) -> str:
+    """A field path without the kind tags pydantic puts in it (``replacement.accepted.occurred``)."""
+    return ".".join(p for p in path.split(".") if p not in KINDS)
 
 
 def editor_slug(name: str | None) -> str:
