@@ -258,7 +258,10 @@ def test_append_error_names_the_option(floated: Path) -> None:
 
 
 def test_import_warns(tmp_path: Path, floated: Path) -> None:
-    path = write_jsonl(tmp_path / "w.jsonl", [ev("accepted", proposal="p", actor="hamas", occurred="2024-12-01", reported="2024-12-01")])
+    path = write_jsonl(
+        tmp_path / "w.jsonl",
+        [ev("accepted", proposal="p", actor="hamas", occurred="2024-12-01", reported="2024-12-01")],
+    )
     code, _, err = run(floated, "import", str(path))
     assert code == 0 and "warning:" in err and "did not address" in err
 

@@ -25,9 +25,10 @@ from tracker.store.lookup import END_OF_TIME, answers_at
 
 if TYPE_CHECKING:
     from tracker.core.advice import Recorded
-    from tracker.core.corrections import Found
+
     # Only some commands need these: imported where used, to keep start-up quick.
     from tracker.core.audit import Audit
+    from tracker.core.corrections import Found
     from tracker.core.diff import Diff
     from tracker.core.provenance import Provenance
     from tracker.core.segments import Segment
@@ -381,9 +382,7 @@ class Tracker:
 
     # -- recording without JSON (issue 13) ---------------------------------------------------
 
-    def record(
-        self, events: Sequence[Line], *, expect_version: int | None = None, dry_run: bool = False
-    ) -> Recorded:
+    def record(self, events: Sequence[Line], *, expect_version: int | None = None, dry_run: bool = False) -> Recorded:
         """Append validated lines as one batch (or, ``dry_run``, only check them) and say what was
         stored and every warning it raised (``core.advice``)."""
         from tracker.core.advice import Recorded, batch_warnings

@@ -12,7 +12,6 @@ import typer
 from tracker.commands.app import (
     DbOption,
     ExpectOption,
-    JsonOption,
     _open,
     app,
     handled,
@@ -55,7 +54,8 @@ def append(
         try:
             recorded = t.recorded(t.store.append(batch, expect_version=expect_version))
         except TrackerError as exc:
-            raise _named(exc) from None
+            # the fields of JSON keep their names (the user typed them); only the option is renamed
+            raise (_named(exc) if exc.field == "expect_version" else exc) from None
     _show(recorded, json=json, events=json)
 
 
@@ -325,8 +325,10 @@ def new(
 
     drafts.check_kind(kind)
     prefill = template.normal({"type": kind, "proposal": proposal, "actor": actor, "occurred": occurred})
-    header = [f"tracker new: a {kind} event of proposal {proposal}. Fill in the fields and save.",
-              "Nothing is written until the file is valid; an empty file, or this template unchanged, aborts."]  # fmt: skip
+    header = [
+        f"tracker new: a {kind} event of proposal {proposal}. Fill in the fields and save.",
+        "Nothing is written until the file is valid; an empty file, or this template unchanged, aborts.",
+    ]
     text = template.template(kind, prefill, _format(format), header)
     with _open(db, create=True) as t:
 

@@ -60,7 +60,7 @@ def template(kind: str, data: Mapping[str, Any], fmt: str, header: Sequence[str]
     """The file to edit: ``header`` and the kind's fields as comments, then every field of ``kind``
     (``data``'s value, else empty), then ``extra`` fields (``reason`` for a correction)."""
     required = fields.required_fields(kind)
-    names = [n for n in fields.fields(kind)]
+    names = list(fields.fields(kind))
     width = max(len(n) for n in names) + 2
     shapes = fields.fields(kind)
     notes = [f"#   {(n + (' *' if n in required else '')).ljust(width)} {describe(kind, n)}"

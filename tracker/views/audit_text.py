@@ -97,7 +97,8 @@ def audit_text(a: Audit) -> str:
         for c in a.corrections:
             state = STATES[c.state]
             lines.append(
-                f"  #{c.seq} {NOUNS.get(c.kind, c.kind)} of {c.target} by {c.actor}, recorded {c.recorded_at} ({state}): {c.reason}"
+                f"  #{c.seq} {NOUNS.get(c.kind, c.kind)} of {c.target} by {c.actor}, recorded {c.recorded_at} "
+                f"({state}): {c.reason}"
             )
             lines.append(
                 f"    original: {c.original.kind} by {c.original.actor}, occurred {c.original.occurred} "
@@ -155,7 +156,8 @@ def audit_markdown(a: Audit) -> str:
     if a.corrections:
         out += ["", "Corrections:", ""]
         for c in a.corrections:
-            out.append(f"- \\#{c.seq} {md(NOUNS.get(c.kind, c.kind))} of `{c.target}` ({STATES[c.state]}): {md(c.reason)}")
+            noun = md(NOUNS.get(c.kind, c.kind))
+            out.append(f"- \\#{c.seq} {noun} of `{c.target}` ({STATES[c.state]}): {md(c.reason)}")
     if a.uncertain:
         out += ["", "May also have happened by then (not applied): " + ", ".join(md(u) for u in a.uncertain)]
     return "\n".join(out)
