@@ -107,7 +107,7 @@ def test_expect_version_refuses_a_stale_append_through_the_cli(db_path: Path) ->
     done = run_cli("append", "--expect-version", "1", "--db", str(db_path), json.dumps(ev("rejected", id="r")))
     assert done.returncode == 1
     assert done.stderr == (
-        "error: field 'expect_version': proposal 'p' is at version 2, not 1: someone appended first; "
+        "error: --expect-version: proposal 'p' is at version 2, not 1: someone appended first; "
         "re-read it and try again\n"
     )
     assert snapshot(db_path) == before
