@@ -88,8 +88,9 @@ def import_(
         finally:
             if bar is not None:
                 bar.close()
-        _warn(t.recorded(result, rows=False))
+        recorded = t.recorded(result, rows=False)
     _report(result.added, result.skipped, result.head_seq, result.ids)
+    _warn(recorded)
 
 
 # -- recording without JSON (issue 13) -------------------------------------------------------
@@ -121,13 +122,13 @@ def _show(recorded: Recorded, *, json: bool, events: bool = True) -> None:
         for rec in recorded.records:
             seq = None if recorded.dry_run else rec.seq
             typer.echo(record_json(rec, recorded.dry_run) if json else event_text(rec.event, seq))
-    _warn(recorded)
     if recorded.dry_run:
         typer.echo(f"dry run: {recorded.added} event(s) valid, {recorded.skipped} already recorded; nothing written",
                    err=True)  # fmt: skip
     else:
         ids = tuple(r.id for r in recorded.records)
         _report(recorded.added, recorded.skipped, recorded.head_seq, ids)
+    _warn(recorded)  # after the summary: the line a script reads first stays the same
 
 
 def _named(exc: TrackerError, name: Any = None) -> TrackerError:
