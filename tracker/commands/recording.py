@@ -16,6 +16,20 @@ from tracker.commands.app import (
     app,
     handled,
 )
+from tracker.commands.options import (
+    ByOption,
+    DryRunOption,
+    FormatOption,
+    OnDayOption,
+    ReasonOption,
+    ShowJsonOption,
+    correction_name,
+    corrector,
+    field_options,
+    file_format,
+    named,
+    reason_given,
+)
 from tracker.errors import TrackerError
 
 if TYPE_CHECKING:
@@ -55,7 +69,7 @@ def append(
             recorded = t.recorded(t.store.append(batch, expect_version=expect_version))
         except TrackerError as exc:
             # the fields of JSON keep their names (the user typed them); only the option is renamed
-            raise (_named(exc) if exc.field == "expect_version" else exc) from None
+            raise (named(exc) if exc.field == "expect_version" else exc) from None
     _show(recorded, json=json, events=json)
 
 
@@ -95,19 +109,6 @@ def import_(
 
 # -- recording without JSON (issue 13) -------------------------------------------------------
 
-DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Validate and show the event; write nothing.")]
-ShowJsonOption = Annotated[bool, typer.Option("--json", help="Print the stored event as a JSON line instead.")]
-ReasonOption = Annotated[str | None, typer.Option("--reason", help="Why the event is corrected (required).")]
-ByOption = Annotated[
-    str | None,
-    typer.Option("--actor", metavar="SLUG", help="Who corrects it (default $TRACKER_EDITOR, else 'editor')."),
-]
-OnDayOption = Annotated[
-    str | None, typer.Option("--occurred", metavar="DATE", help="When it is corrected (default today, UTC).")
-]
-FormatOption = Annotated[str, typer.Option("--format", metavar="[yaml|json]", help="The file's format.")]
-SourcePart = typer.Option  # one source given part by part: --source-url, --source-outlet, ...
-
 
 def _warn(recorded: Recorded) -> None:
     for message in recorded.warnings:
@@ -131,58 +132,22 @@ def _show(recorded: Recorded, *, json: bool, events: bool = True) -> None:
     _warn(recorded)  # after the summary: the line a script reads first stays the same
 
 
-def _named(exc: TrackerError, name: Any = None) -> TrackerError:
-    """The error naming options as typed (``--expect-version``, not ``field 'expect_version'``)."""
-    from tracker.core import drafts
-
-    return drafts.renamed(exc, name or drafts.option_of)
-
-
-def _field_options(func: Any) -> Any:
-    """Give ``add`` an option for every field of every kind (from ``core.drafts.options``), after its
-    arguments: typer reads them from the signature, and they reach ``func`` as ``**given``."""
-    import inspect
-
-    from tracker.core import drafts, fields
-
-    explicit = list(inspect.signature(func, eval_str=True).parameters.values())
-    generated = []
-    for name, kinds in drafts.options().items():
-        shape = fields.fields(kinds[0])[name]
-        kinds_text = "every kind" if len(kinds) == len(drafts.ADDABLE) + 1 else ", ".join(kinds)
-        repeat = " (repeatable)" if shape in ("list", "deadlines", "sources") else ""
-        info = typer.Option(
-            drafts.option(name),
-            metavar=drafts.metavar(name),
-            help=f"{drafts.describe(kinds[0], name)}{repeat}. Of: {kinds_text}.",
-            show_default=False,
-        )
-        kind_of = list[str] | None if repeat else str | None
-        generated.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
-                                           annotation=Annotated[kind_of, info]))  # fmt: skip
-    head = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in explicit if p.kind is not p.VAR_KEYWORD]
-    params = head[:2] + generated + head[2:]
-    func.__signature__ = inspect.Signature(params)
-    func.__annotations__ = {p.name: p.annotation for p in params}
-    return func
-
-
 @app.command()
 @handled
-@_field_options
+@field_options
 def add(
     kind: Annotated[str, typer.Argument(help="The event's kind (floated, accepted, ...).")],
     proposal: Annotated[str, typer.Argument(help="The proposal's slug.")],
-    source_url: Annotated[str | None, SourcePart("--source-url", help="One source in parts: its URL.")] = None,
-    source_outlet: Annotated[str | None, SourcePart("--source-outlet", help="... its outlet.")] = None,
-    source_title: Annotated[str | None, SourcePart("--source-title", help="... its title.")] = None,
+    source_url: Annotated[str | None, typer.Option("--source-url", help="One source in parts: its URL.")] = None,
+    source_outlet: Annotated[str | None, typer.Option("--source-outlet", help="... its outlet.")] = None,
+    source_title: Annotated[str | None, typer.Option("--source-title", help="... its title.")] = None,
     source_published: Annotated[
-        str | None, SourcePart("--source-published", metavar="DATE", help="... the day it was published.")
+        str | None, typer.Option("--source-published", metavar="DATE", help="... the day it was published.")
     ] = None,
     source_attribution: Annotated[
-        str | None, SourcePart("--source-attribution", help="... who it attributes the claim to.")
+        str | None, typer.Option("--source-attribution", help="... who it attributes the claim to.")
     ] = None,
-    source_quote: Annotated[str | None, SourcePart("--source-quote", help="... a short quote.")] = None,
+    source_quote: Annotated[str | None, typer.Option("--source-quote", help="... a short quote.")] = None,
     json: ShowJsonOption = False,
     dry_run: DryRunOption = False,
     expect_version: ExpectOption = None,
@@ -208,27 +173,7 @@ def _record(t: Tracker, lines: list[Any], expect_version: int | None, dry_run: b
     try:
         return t.record(lines, expect_version=expect_version, dry_run=dry_run)
     except TrackerError as exc:
-        raise _named(exc, name) from None
-
-
-def _correction_name(path: str) -> str:
-    """A correction's fields as the options that give them (``replacement.occurred``: ``--set occurred``)."""
-    from tracker.core.drafts import bare
-
-    path = bare(path)
-    if path.startswith("replacement."):
-        return "--set " + path.removeprefix("replacement.").split(".")[0]
-    return {"actor": "--actor (or TRACKER_EDITOR)", "target": "the event", "expect_version": "--expect-version"}.get(
-        path, "--" + path.replace("_", "-")
-    )
-
-
-def _corrector(actor: str | None) -> str:
-    import os
-
-    from tracker.core.drafts import editor_slug
-
-    return actor or editor_slug(os.environ.get("TRACKER_EDITOR"))
+        raise named(exc, name) from None
 
 
 @app.command()
@@ -257,17 +202,11 @@ def amend(
         found = t.find(event, "amended")
         assert found.current is not None
         replacement = corrections.amended(found.current, set_ or [])
-        fixed = corrections.correction("amended", found.current, reason=_reason(reason), actor=_corrector(actor),
+        fixed = corrections.correction("amended", found.current, reason=reason_given(reason), actor=corrector(actor),
                                        occurred=occurred or t.today(), replacement=replacement)  # fmt: skip
-        line = drafts.validated(fixed, _correction_name)
-        recorded = _record(t, [line], expect_version, dry_run, _correction_name)
+        line = drafts.validated(fixed, correction_name)
+        recorded = _record(t, [line], expect_version, dry_run, correction_name)
     _show(recorded, json=json)
-
-
-def _reason(reason: str | None) -> str:
-    if not reason or not reason.strip():
-        raise TrackerError("--reason is required: say why the event is corrected")
-    return reason
 
 
 @app.command()
@@ -290,19 +229,11 @@ def retract(
 
     with _open(db) as t:
         found = t.find(event, "retracted")
-        fixed = corrections.correction("retracted", found.original, reason=_reason(reason), actor=_corrector(actor),
+        fixed = corrections.correction("retracted", found.original, reason=reason_given(reason), actor=corrector(actor),
                                        occurred=occurred or t.today())  # fmt: skip
-        line = drafts.validated(fixed, _correction_name)
-        recorded = _record(t, [line], expect_version, dry_run, _correction_name)
+        line = drafts.validated(fixed, correction_name)
+        recorded = _record(t, [line], expect_version, dry_run, correction_name)
     _show(recorded, json=json)
-
-
-def _format(fmt: str) -> str:
-    from tracker.core.template import FORMATS
-
-    if fmt not in FORMATS:
-        raise TrackerError(f"--format: unknown format {fmt!r}; the formats are {', '.join(FORMATS)}")
-    return fmt
 
 
 @app.command()
@@ -330,7 +261,7 @@ def new(
         f"tracker new: a {kind} event of proposal {proposal}. Fill in the fields and save.",
         "Nothing is written until the file is valid; an empty file, or this template unchanged, aborts.",
     ]
-    text = template.template(kind, prefill, _format(format), header)
+    text = template.template(kind, prefill, file_format(format), header)
     with _open(db, create=True) as t:
 
         def accept(data: dict[str, Any]) -> Recorded:
@@ -362,10 +293,10 @@ def edit(
         found = t.find(event, "amended")
         current = found.current
         assert current is not None
-        by, day = _corrector(actor), occurred or t.today()
+        by, day = corrector(actor), occurred or t.today()
         header = [f"tracker edit: event {event}. Correct what is wrong, say why in 'reason' (last line), and save.",
                   f"It is recorded as an 'amended' event by {by} on {day}. Unchanged, nothing is written."]  # fmt: skip
-        text = template.template(current["type"], current, _format(format), header, extra=("reason",))
+        text = template.template(current["type"], current, file_format(format), header, extra=("reason",))
 
         def accept(data: dict[str, Any]) -> Recorded:
             reason = data.pop("reason", None)
