@@ -105,6 +105,11 @@ CASES: list[tuple[str, list[str], str, Any]] = [
     ("terminated", ["--mode", "mutual", "--conditions-for-return", "a new text"], "conditions_for_return",
      "a new text"),
     ("superseded", ["--by", "another-proposal"], "by", "another-proposal"),
+    ("terminated", ["--mode", "by_mediator"], "mode", "by_mediator"),
+    ("claimed", ["--about", "hezbollah", "--claim", "it agreed"], "about", "hezbollah"),
+    ("violation_alleged", ["--accused", "israel", "--incident", "2024-12-02"], "incident", "2024-12-02"),
+    ("suspended", ["--scope", "participation", "--conditions", "until the strikes stop"], "conditions",
+     "until the strikes stop"),
     ("objected", ["--target", "ends"], "target", "ends"),
     ("retracted", ["--target", "f", "--reason", "a hoax"], "reason", "a hoax"),
     ("considering", ["--note", "studying it"], "note", "studying it"),
@@ -146,6 +151,8 @@ def test_dry_run_shows_and_writes_nothing(floated: Path) -> None:
                          "--dry-run")  # fmt: skip
     assert code == 0 and out.startswith("accepted p\n") and "dry run" in err and "nothing written" in err
     assert head(floated) == before
+    code, _, err = run(floated, "add", "accepted", "p", "--actor", "hamas", "--occurred", "2024-11-27", "--dry-run")
+    assert code == 0 and "hamas, a party the proposal did not address" in err and head(floated) == before
     code, out, _ = run(floated, "add", "accepted", "p", "--actor", "israel", "--occurred", "2024-11-27",
                        "--dry-run", "--json")  # fmt: skip
     assert json.loads(out)["seq"] is None and head(floated) == before

@@ -94,6 +94,9 @@ def test_actor_and_occurred_defaults_and_overrides(story: Path) -> None:
                        "--occurred", "2025-01-02", "--json")  # fmt: skip
     event = json.loads(out)["event"]
     assert code == 0 and event["actor"] == "alice" and event["occurred"] == "2025-01-02"
+    code, out, _ = run(story, "retract", "a", "--reason", "r", "--actor", "bob", "--occurred", "2025-01-03", "--json")
+    event = json.loads(out)["event"]
+    assert code == 0 and (event["actor"], event["occurred"]) == ("bob", "2025-01-03")
 
 
 @freeze_time("2026-05-04T10:00:00Z")

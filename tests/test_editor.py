@@ -257,3 +257,24 @@ def test_a_file_that_does_not_parse_is_an_error(text: str, fmt: str) -> None:
 
     with pytest.raises(InputError):
         template.parse(text, fmt)
+
+
+def test_new_expect_version(editor: Editor, story: Path) -> None:
+    saved = "type: considering\nproposal: p\nactor: israel\noccurred: 2024-11-27\nreported: 2024-11-27\n"
+    code, _, err = run(story, "new", "considering", "p", "--expect-version", "0", env=editor.env(saved, None))
+    assert editor.seen()[1].startswith("# error: --expect-version: proposal 'p' is at version 1, not 0")
+    assert code == 1 and "nothing written" in err
+    code, _, err = run(story, "new", "considering", "p", "--expect-version", "1", env=editor.env(saved))
+    assert code == 0, err
+
+
+def test_edit_in_json(editor: Editor, story: Path) -> None:
+    with Tracker(story) as t:
+        found = t.find("f")
+    assert found.current is not None
+    shown = template.template("floated", found.current, "json", ["x"], extra=("reason",))
+    saved = shown.replace('"note": null', '"note": "announced in Beirut"').replace('"reason": null', '"reason": "r"')
+    code, out, err = run(story, "edit", "f", "--format", "json", "--json", env=editor.env(saved))
+    assert code == 0, err
+    assert json.loads(out)["event"]["replacement"]["note"] == "announced in Beirut"
+    assert '"reason": null' in editor.seen()[0] and '"sources": [' in editor.seen()[0]

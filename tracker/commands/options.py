@@ -66,6 +66,13 @@ def correction_name(path: str) -> str:
     )
 
 
+def file_name(path: str) -> str:
+    """A field of the file ``new`` and ``edit`` open, named as written there (an amendment's
+    ``replacement.occurred`` is the file's ``occurred``); ``--expect-version`` as typed."""
+    path = drafts.bare(path).removeprefix("replacement.")
+    return "--expect-version" if path == "expect_version" else path
+
+
 def corrector(actor: str | None) -> str:
     """Who records a correction: ``--actor``, else ``$TRACKER_EDITOR``, else ``editor``."""
     return actor or drafts.editor_slug(os.environ.get("TRACKER_EDITOR"))

@@ -27,6 +27,7 @@ from tracker.commands.options import (
     corrector,
     field_options,
     file_format,
+    file_name,
     named,
     reason_given,
 )
@@ -266,7 +267,7 @@ def new(
 
         def accept(data: dict[str, Any]) -> Recorded:
             drafts.require(data)
-            return _record(t, [drafts.validated(data, str)], expect_version, False, str)
+            return _record(t, [drafts.validated(data, file_name)], expect_version, False, file_name)
 
         recorded = edit_until_valid(text, format, accept)
     _show(recorded, json=json)
@@ -307,8 +308,7 @@ def edit(
             drafts.require(data)
             fixed = corrections.correction("amended", current, reason=reason, actor=by, occurred=day,
                                            replacement=data)  # fmt: skip
-            name = lambda path: drafts.bare(path).removeprefix("replacement.")  # noqa: E731
-            return _record(t, [drafts.validated(fixed, name)], None, False, name)
+            return _record(t, [drafts.validated(fixed, file_name)], None, False, file_name)
 
         recorded = edit_until_valid(text, format, accept)
     _show(recorded, json=json)
