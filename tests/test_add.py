@@ -275,3 +275,16 @@ def test_import_warns(tmp_path: Path, floated: Path) -> None:
 
 def test_a_large_batch_is_not_replayed_for_warnings() -> None:
     assert "not checked" in advice.batch_warnings([], [], [None] * (advice.CHECKED_UP_TO + 1))[0]  # type: ignore[list-item]
+
+
+def test_a_long_stream_takes_its_warnings_from_the_projections(floated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(advice, "CHECKED_UP_TO", 0)
+    args = ["add", "accepted", "p", "--actor", "hamas", "--occurred", "2024-11-27"]
+    code, _, err = run(floated, *args, "--dry-run")
+    assert code == 0 and "not checked in a dry run on a stream this long" in err and "publicly known" in err
+    code, out, err = run(floated, *args, "--reported", "2024-11-27", "--json")
+    eid = json.loads(out)["event"]["id"]
+    assert code == 0 and err.count("warning:") == 1
+    assert f"warning: {eid}: accepted by hamas, a party the proposal did not address" in err
+    code, _, err = run(floated, "amend", eid, "--set", "occurred=2024-11-26", "--reason", "r")
+    assert code == 0 and f"warning: {eid}: accepted by hamas" in err

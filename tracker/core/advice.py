@@ -26,7 +26,8 @@ TROOPS = re.compile(
 )
 """Words of a withdrawal of forces (a term), not of a party leaving the proposal."""
 CHECKED_UP_TO = 10_000
-"""Batches larger than this (a bulk import) are not replayed twice for their warnings."""
+"""Batches larger than this (a bulk import) are not replayed twice for their warnings, nor streams
+longer than this: their warnings are those of the state after the batch that name a new event."""
 
 
 @dataclass(frozen=True)
@@ -91,3 +92,15 @@ def batch_warnings(before: Sequence[Record], after: Sequence[Record], new: Seque
 def unchecked(count: int) -> tuple[str, ...]:
     """The note that a batch of ``count`` events was too large to check for warnings."""
     return (f"{count} events: warnings are not checked at append time for a batch this large (see tracker audit)",)
+
+
+def too_long(new: Sequence[Record], warnings: Sequence[str] | None) -> tuple[str, ...]:
+    """The warnings of a batch on streams too long to fold twice: those of the state after it
+    (``warnings``; None in a dry run, where there is no such state) that name a new event (or the
+    event an amendment replaces), and the advisory checks."""
+    ids = {r.id for r in new} | {r.event["target"] for r in new if r.kind == "amended"}
+    if warnings is None:
+        named = ["the rules' warnings are not checked in a dry run on a stream this long (see tracker audit)"]
+    else:
+        named = [w for w in warnings if str(w).split(":", 1)[0] in ids]
+    return tuple(named + [w for r in new for w in advise(r.event)])
