@@ -15,7 +15,9 @@ from tracker.errors import TrackerError
 
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Validate and show the event; write nothing.")]
 ShowJsonOption = Annotated[bool, typer.Option("--json", help="Print the stored event as a JSON line instead.")]
-ReasonOption = Annotated[str | None, typer.Option("--reason", metavar="TEXT", help="Why the event is corrected (required).")]
+ReasonOption = Annotated[
+    str | None, typer.Option("--reason", metavar="TEXT", help="Why the event is corrected (required).")
+]
 ByOption = Annotated[
     str | None,
     typer.Option("--actor", metavar="SLUG", help="Who corrects it (default $TRACKER_EDITOR, else 'editor')."),
