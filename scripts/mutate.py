@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET = "tracker/core/rules.py"
 TESTS = [
     "tests/test_rules.py",
+    "tests/test_coproposers.py",
     "tests/test_properties.py",
     "tests/test_golden.py",
     "tests/test_replay.py",
@@ -131,7 +132,7 @@ MUTATIONS = [
     ),
     Mutation(
         "the proposer counts as unaddressed",
-        '    elif state["addressees"] and e["actor"] not in state["addressees"] and e["actor"] != state["proposer"]:',
+        '    elif state["addressees"] and e["actor"] not in state["addressees"] and e["actor"] not in _proposers(state):',  # noqa: E501
         '    elif state["addressees"] and e["actor"] not in state["addressees"]:',
     ),
     Mutation(
@@ -230,8 +231,34 @@ MUTATIONS = [
     ),
     Mutation(
         "mediators count when nobody is addressed",
-        '    return head + tuple(p for p in state["stances"] if p != proposer and p not in roles)',
-        '    return head + tuple(p for p in state["stances"] if p != proposer)',
+        '    return head + tuple(p for p in state["stances"] if p not in proposers and p not in roles)',
+        '    return head + tuple(p for p in state["stances"] if p not in proposers)',
+    ),
+    # co-proposers
+    Mutation(
+        "co-proposers take no stance",
+        '            _set_stance(state, e, "proposed", changes, party)',
+        "            pass",
+    ),
+    Mutation(
+        "co-proposers do not accumulate",
+        '    joint = dict.fromkeys((*state["co_proposers"], *e.get("co_proposers", ())))',
+        '    joint = dict.fromkeys(e.get("co_proposers") or ())',
+    ),
+    Mutation(
+        "the actor is its own co-proposer",
+        '    state["co_proposers"] = tuple(p for p in joint if p != e["actor"])',
+        '    state["co_proposers"] = tuple(joint)',
+    ),
+    Mutation(
+        "co-proposers count as answering parties",
+        "    return tuple(p for p in required(state) if p not in proposers)",
+        '    return tuple(p for p in required(state) if p != state["proposer"])',
+    ),
+    Mutation(
+        "co-proposers are not required",
+        '    return ((proposer,) if proposer is not None else ()) + state["co_proposers"]',
+        "    return (proposer,) if proposer is not None else ()",
     ),
     Mutation(
         "endorsers count when nobody is addressed",
@@ -365,8 +392,8 @@ MUTATIONS = [
     ),
     Mutation(
         "a mediator who floats it must agree",
-        '    head = (proposer,) if proposer is not None and proposer not in state["mediators"] else ()',
-        "    head = (proposer,) if proposer is not None else ()",
+        '    head = tuple(p for p in proposers if p not in state["mediators"])',
+        "    head = proposers",
     ),
     Mutation(
         "an acceptance after close warns",

@@ -20,18 +20,15 @@ from typer.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from test_readme import COMMANDS_RUN, CORPUS_RECORDED  # noqa: E402
+from test_readme import COMMANDS_RUN, prepare  # noqa: E402
 
-from tracker.api import Tracker  # noqa: E402
 from tracker.cli import app  # noqa: E402
 
 
 def main() -> None:
-    db = Path(tempfile.mkdtemp()) / "readme.db"
-    with freeze_time(CORPUS_RECORDED), Tracker(db) as t:
-        t.load_corpus()
-    os.environ["TRACKER_DB"] = str(db)
-    os.environ["COLUMNS"] = "200"
+    folder = Path(tempfile.mkdtemp())
+    os.environ.update(prepare(folder))
+    os.chdir(folder)
     runner = CliRunner()
     count = 0
 

@@ -28,11 +28,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         with Tracker(Path(tmp) / "corpus.db") as t:
             t.load_corpus()
-            lanes = t.timeline()
+            lanes = draw.by_first_event(t.timeline())
         page = Path(tmp) / "timeline.html"
         start, end = draw.span(lanes, on=args.on)
         page.write_text(draw.page(lanes, start, end, on=args.on, title="Bundled corpus"), encoding="utf-8")
-        height = 120 + draw.TOP + draw.LANE_H * len(lanes) + 84
+        height = 120 + draw.TOP + draw.LANE_H * len(lanes) + 160  # the key flows over five rows
         subprocess.run(
             [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
              "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp}/profile",

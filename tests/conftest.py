@@ -45,3 +45,11 @@ from hypothesis import settings as _settings  # noqa: E402
 _settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 _settings.register_profile("random", deadline=None, print_blob=True)
 _settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables as wide as their rows and without colour, whatever the developer's shell exports
+    (``text.terminal``); a test that wants a width sets ``COLUMNS`` itself."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)

@@ -153,3 +153,13 @@ def test_the_cli_renders_text_json_and_markdown(tmp_path: Path) -> None:
     assert runner.invoke(app, ["audit", "p", "--csv", "--markdown", "--db", db]).exit_code == 1
     markdown = runner.invoke(app, ["audit", "p", "--markdown", "--on", "2024-01-01", "--db", db]).stdout
     assert markdown.startswith("### Replay of p") and "| 1 |" in markdown and "| 2 |" not in markdown
+
+
+def test_the_rule_text_says_when_the_status_stayed() -> None:
+    from tracker.core.audit import rule_text
+    from tracker.core.rules import RULES
+
+    assert rule_text("floated", "floated", "floated") == RULES["floated"] + " [here the status stays floated]"
+    assert rule_text("floated", None, "floated") == RULES["floated"]
+    assert rule_text("floated", "withdrawn", "floated") == RULES["floated"]
+    assert rule_text("denied", "floated", "floated") == RULES["denied"]  # its rule moves no status

@@ -57,6 +57,7 @@ def test_status_human_and_json(story: Path, db_path: Path) -> None:
             "denials": [],
             "uncertain": [],
             "proposer": "russia",
+            "co_proposers": [],
             "addressees": ["united-states"],
             "version": 1,
             "last_event": "f",
@@ -163,6 +164,10 @@ def test_default_database_is_seeded_with_corpus(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert {a["proposal"] for a in json.loads(result.stdout)} >= {"istanbul-2022", "ru-freeze-2023"}
     assert (tmp_path / "xdg" / "tracker" / "tracker.db").exists()
+    # The first use says on stderr what it did; the next one is quiet.
+    assert "note: first use: created" in result.stderr and "loaded the bundled corpus" in result.stderr
+    again = runner.invoke(app, ["status", "--on", "2024-02-14"])
+    assert again.exit_code == 0 and again.stderr == ""
 
 
 def test_every_command_has_help_with_example() -> None:

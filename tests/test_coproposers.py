@@ -66,3 +66,24 @@ def test_the_change_lists_each_co_proposers_stance() -> None:
     apply(empty("p"), body(JOINT), out)
     fields = [c[1] if isinstance(c, tuple) else c["field"] for c in out]
     assert "stance.france" in fields and "stance.united-states" in fields
+
+
+def test_every_view_shows_the_co_proposers(tmp_path: Any) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from tracker.cli import app
+
+    db = str(tmp_path / "joint.db")
+    runner = CliRunner()
+    line = json.dumps({**JOINT, "proposal": "joint-2024", "occurred": "2024-11-14", "reported": "2024-11-15"})
+    assert runner.invoke(app, ["append", line, "--db", db]).exit_code == 0
+    status = json.loads(runner.invoke(app, ["status", "--json", "--db", db]).stdout)[0]
+    assert status["proposer"] == "united-states" and status["co_proposers"] == ["france"]
+    assert status["stances"]["france"] == "proposed"
+    csv = runner.invoke(app, ["status", "--csv", "--db", db]).stdout.splitlines()
+    assert "co_proposers" in csv[0].split(",") and ",france," in csv[1]
+    listing = runner.invoke(app, ["proposals", "--db", db]).stdout
+    assert "united-states, france" in listing
+    assert "france=proposed" in runner.invoke(app, ["status", "--db", db]).stdout

@@ -669,7 +669,7 @@ def test_cli_status_json_on_the_boundaries(db_path: Path) -> None:
     assert cli("--on", "2022-04-20", "--known-by", "2022-05-01")["projected"] is False
     with freeze_time(NOW):
         text = runner.invoke(app, ["status", P, "--db", str(db_path), "--on", "2022-07-01", "--known-by", "2022-05-01"])
-    assert "expired on 2022-06-02 (projected)" in text.stdout
+    assert "expired on 2 June 2022 (projected)" in text.stdout
 
 
 def test_known_by_alone_projects_to_today(story: Tracker) -> None:

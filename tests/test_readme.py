@@ -39,12 +39,23 @@ def console_examples(text: str) -> Iterator[tuple[str, str]]:
             yield command, "\n".join(output)
 
 
-def test_readme_console_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    db = tmp_path / "readme.db"
+def prepare(folder: Path) -> dict[str, str]:
+    """A folder to run the README's commands in, as a user would from a checkout: the bundled
+    corpus in the database ``TRACKER_DB`` names (recorded at a pinned time), ``events/`` and
+    ``tests/`` at hand for the commands that read files, scratch files (``--db story.db``) written
+    here. Returns the environment to set."""
+    db = folder / "readme.db"
     with freeze_time(CORPUS_RECORDED), Tracker(db) as t:
         t.load_corpus()
-    monkeypatch.setenv("TRACKER_DB", str(db))
-    monkeypatch.setenv("COLUMNS", "200")
+    for name in ("events", "tests"):
+        (folder / name).symlink_to(ROOT / name)
+    return {"TRACKER_DB": str(db), "COLUMNS": "200", "TRACKER_EDITOR": "analyst"}
+
+
+def test_readme_console_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in prepare(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     examples = list(console_examples((ROOT / "README.md").read_text(encoding="utf-8")))
     assert len(examples) >= 5

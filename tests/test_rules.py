@@ -1,4 +1,4 @@
-"""One test per rule of the rule book (the rows of ``rules.RULES`` and the README's rule table), plus the warnings."""
+"""One test per rule of the rule book (``rules.RULES``, the rule table in docs/model.md), and the warnings."""
 
 from __future__ import annotations
 
@@ -186,3 +186,12 @@ def test_the_rule_book_is_pure() -> None:
     event = body(ev("rejected", actor="ukraine"))
     assert apply(state, event) == apply(state, event)
     assert repr(state) == frozen
+
+
+def test_every_rule_is_a_row_of_the_rule_table_in_docs() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "model.md").read_text(encoding="utf-8")
+    table = text[text.index("## Status rules") :]
+    for kind in RULES:
+        assert f"| `{kind}` |" in table or f"`{kind}`," in table, kind

@@ -125,9 +125,9 @@ def test_before_the_proposal_there_is_nothing(story_db: Path) -> None:
 
 
 def test_text_table_says_it_in_words(story_db: Path) -> None:
-    assert "in force until 2022-06-02" in run(story_db, "status", P, "--on", "2022-04-03")
-    assert "in force until 2022-10-02" in run(story_db, "status", P, "--on", "2022-10-01")
-    assert "expired on 2022-10-02" in run(story_db, "status", P, "--on", "2022-10-03")
+    assert "in force until 2 June 2022" in run(story_db, "status", P, "--on", "2022-04-03")
+    assert "in force until 2 October 2022" in run(story_db, "status", P, "--on", "2022-10-01")
+    assert "expired on 2 October 2022" in run(story_db, "status", P, "--on", "2022-10-03")
 
 
 def test_violations_are_a_ledger_not_a_status(story_db: Path) -> None:
@@ -159,7 +159,7 @@ def test_known_by_july_only_the_first_extension_was_public(story_db: Path) -> No
     assert later["status"] == "expired"
     assert later["scheduled_end"] == "2022-08-02T19:00:00+03:00"
     assert later["projected"] is True
-    assert "expired on 2022-08-02 (projected)" in run(
+    assert "expired on 2 August 2022 (projected)" in run(
         story_db, "status", P, "--on", "2022-10-03", "--known-by", "2022-07-01"
     )
 

@@ -7,13 +7,13 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from tracker.core.dates import DateError, day
 from tracker.core.events import Event, event_body, parse_event
 from tracker.core.history import HistoryEntry, story
 from tracker.core.replay import Answer, Question, Record, answer_one, effective
-from tracker.core.validate import MAX_DIAGNOSE_BYTES, MAX_LINE_BYTES, Line, parse_line
+from tracker.core.validate import Line, parse_line
 from tracker.errors import InputError, NotFoundError, TrackerError
 from tracker.store import clock
 from tracker.store.clock import instant
@@ -30,8 +30,10 @@ if TYPE_CHECKING:
     from tracker.core.audit import Audit
     from tracker.core.corrections import Found
     from tracker.core.diff import Diff
+    from tracker.core.listing import Duplicate, Party, ProposalRow
     from tracker.core.provenance import Provenance
     from tracker.core.segments import Segment
+    from tracker.store import files
     from tracker.store.tables import Hit
     from tracker.store.verify import Verification
     from tracker.views.timeline import Lane
@@ -49,26 +51,6 @@ def question(on: str | None = None, known_by: str | None = None, as_recorded: st
         raise InputError(str(exc), field="known_by") from None
     today = clock.now()[:10]  # the day an agreement's status is judged on when no --on is given
     return Question(on_day, known_day, instant(as_recorded) if as_recorded is not None else None, today)
-
-
-def read_lines(path: Path, *, on_bytes: Callable[[int], None] | None = None) -> Iterator[Line]:
-    """Parse a JSONL file lazily, line by line (blank lines skipped); ``on_bytes`` hears each line's size."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
-    with handle:
-        # Bounded reads: a hostile file with no newline must not be read into memory whole.
-        for number, raw in enumerate(iter(lambda: handle.readline(MAX_DIAGNOSE_BYTES + 1), b""), start=1):
-            if len(raw) > MAX_DIAGNOSE_BYTES:
-                raise InputError(f"line longer than {MAX_LINE_BYTES} bytes", file=str(path), line=number)
-            if on_bytes is not None:
-                on_bytes(len(raw))
-            if raw.strip():
-                try:
-                    yield parse_line(raw, number, str(path))
-                except TrackerError as exc:
-                    raise exc.located(file=str(path), line=number) from None
 
 
 def _is_export(path: Path) -> bool:
@@ -108,8 +90,10 @@ class Tracker:
             target.parent.mkdir(parents=True, exist_ok=True)
         self.path = target
         self.store = Store(target)
+        self.seeded: AppendResult | None = None
+        """What loading the bundled corpus added, when this first use of the default database did."""
         if seed and fresh:
-            self.load_corpus()
+            self.seeded = self.load_corpus()
 
     def close(self) -> None:
         """Close the database."""
@@ -135,22 +119,28 @@ class Tracker:
         *,
         expect_version: int | None = None,
         progress: Callable[[int, int], None] | None = None,
+        format: str | None = None,
+        delimiter: str | None = None,
     ) -> AppendResult:
-        """Import a JSONL file (or every ``*.jsonl`` in a folder, in name order) as one batch.
+        """Import a file of events (or every event file in a folder, in name order) as one batch.
 
+        JSONL, YAML (``.yaml``/``.yml``) or CSV, by extension unless ``format`` is given
+        (``tracker.store.files``); ``delimiter`` for CSV (else read from the header line). A
+        ``tracker export`` file is restored. Every bad row is reported, and nothing is written.
         ``progress(done, total)`` is called with bytes read so far and the total, as lines are read.
         """
+        from tracker.store import files
+
         source = Path(path)
-        if source.is_file() and _is_export(source):
+        paths = files.event_files(source)
+        kinds = [files.format_of(p, format) for p in paths]
+        if source.is_file() and kinds == ["jsonl"] and _is_export(source):
             if expect_version is not None:
                 raise InputError("--expect-version does not apply to restoring an export", field="expect_version")
             return self.restore(source)
-        files = sorted(source.glob("*.jsonl")) if source.is_dir() else [source]
-        if source.is_dir() and not files:
-            raise InputError(f"no .jsonl files in {source}")
         on_bytes = None
         if progress is not None:
-            total = sum(f.stat().st_size for f in files if f.is_file())
+            total = sum(f.stat().st_size for f in paths if f.is_file())
             done = 0
 
             def on_bytes(size: int) -> None:
@@ -158,12 +148,42 @@ class Tracker:
                 done += size
                 progress(done, total)
 
-        lines = (ln for f in files for ln in read_lines(f, on_bytes=on_bytes))
-        return self.store.append(lines, expect_version=expect_version)
+        sources = [files.from_path(p, kind) for p, kind in zip(paths, kinds, strict=True)]
+        return self._import(sources, expect_version, delimiter, on_bytes)
+
+    def import_stream(
+        self,
+        stream: IO[bytes],
+        *,
+        format: str = "jsonl",
+        name: str = "<stdin>",
+        expect_version: int | None = None,
+        delimiter: str | None = None,
+    ) -> AppendResult:
+        """Import events from an open binary stream (stdin) in ``format``, as one batch."""
+        from tracker.store import files
+
+        kind = files.format_of(Path(name), format)
+        return self._import([files.from_stream(stream, name, kind)], expect_version, delimiter)
+
+    def _import(
+        self,
+        sources: list[files.Source],
+        expect_version: int | None,
+        delimiter: str | None,
+        on_bytes: Callable[[int], None] | None = None,
+    ) -> AppendResult:
+        from tracker.store import files
+
+        problems = files.Problems([name for name, _, _ in sources])
+        lines = files.batch(sources, problems, delimiter=delimiter, on_bytes=on_bytes)
+        return self.store.append(lines, expect_version=expect_version, refused=problems)
 
     def load_corpus(self) -> AppendResult:
         """Load the bundled corpus (idempotent)."""
-        return self.store.append(ln for f in corpus_files() for ln in read_lines(f))
+        from tracker.store import files
+
+        return self._import([files.from_path(f, "jsonl") for f in corpus_files()], None, None)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -223,20 +243,47 @@ class Tracker:
 
         return audit_module.audit(proposal, self._records(proposal), question(on, known_by, as_recorded))
 
-    def log(self, *, proposal: str | None = None) -> Iterator[dict[str, Any]]:
-        """The raw append log: one dict per row, in seq order."""
-        for rec in self.store.records(proposal):
+    def log(
+        self, *, proposal: str | None = None, since: int | None = None, limit: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The raw append log: one dict per row, in seq order (only rows after seq ``since``, at most ``limit``)."""
+        from itertools import islice
+
+        for rec in islice(self.store.records(proposal, after_seq=since), limit):
             yield {
                 "seq": rec.seq,
                 "recorded_at": rec.recorded_at,
                 "event": parse_event(rec.event).model_dump(mode="json", exclude_none=True),
             }
 
-    def export(self) -> Iterator[str]:
-        """JSONL of every stored row: the event body plus ``seq``, ``recorded_at`` and ``hash``."""
+    def export(self, proposals: Sequence[str] = ()) -> Iterator[str]:
+        """JSONL of every stored row: the event body plus ``seq``, ``recorded_at`` and ``hash``.
+
+        With ``proposals``, only their rows: a partial export, which cannot be restored.
+        """
+        wanted = self._existing(proposals)
         for row in self.store.rows():
+            if wanted and row[2] not in wanted:
+                continue
             seq, recorded_at, body, digest = row[0], row[12], row[14], row[16]
             yield f'{{"seq":{seq},"recorded_at":"{recorded_at}","hash":"{digest}","event":{body}}}'
+        from tracker.store import names as names_log
+
+        # The names log after the events: outside their chain, appended again by ``restore``.
+        yield from map(names_log.export_line, names_log.rows(self.store.conn))
+
+    def events(self, proposals: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+        """Every stored event (or the events of the proposals named), in the order recorded, as JSON."""
+        wanted = self._existing(proposals)
+        for proposal, body in self.store.rows(("proposal", "body")):
+            if not wanted or proposal in wanted:
+                yield json.loads(str(body))
+
+    def _existing(self, proposals: Sequence[str]) -> set[str]:
+        for proposal in proposals:
+            if self.store.version(proposal) == 0:
+                raise NotFoundError(f"no proposal {proposal!r} in the log", field="proposal")
+        return set(proposals)
 
     # -- sharing (issue 6) ---------------------------------------------------------------
 
@@ -277,7 +324,9 @@ class Tracker:
 
         q = question(known_by=known_by, as_recorded=as_recorded)
         records = self._named(proposals)
-        return timelinejs(effective(records, q.as_recorded), lanes(records, q, proposals))
+        return timelinejs(
+            effective(records, q.as_recorded), lanes(records, q, proposals), self.names(), self.names("proposal")
+        )
 
     def dataframe(
         self,
@@ -341,8 +390,15 @@ class Tracker:
             handle = source.open("rb")
         except OSError as exc:
             raise InputError(f"cannot read {source}: {exc.strerror}") from None
+        from tracker.store import names as names_log
+
+        names: list[tuple[Any, str]] = []
         with handle:
-            return self.store.restore(read_export(enumerate(handle, start=1), str(source)))
+            lines = names_log.split_export(enumerate(handle, start=1), names, str(source))
+            result = self.store.restore(read_export(lines, str(source)))
+        if names:  # a second transaction: the events are restored whether or not the names can be
+            names_log.append_recorded(self.store.conn, names, self.store.busy_timeout)
+        return result
 
     def why(
         self, proposal: str, *, on: str | None = None, known_by: str | None = None, as_recorded: str | None = None
@@ -379,6 +435,106 @@ class Tracker:
         low, high = (getattr(question(**{name: moment}), name) for moment in (start, end))
         assert low is not None and high is not None
         return diff_log(self._records(proposal), cast(Axis, axis), low, high, base)
+
+    # -- reading like an analyst: display names, one event, proposals, parties ------------------
+
+    def names(self, subject: str = "actor") -> dict[str, str]:
+        """Display names by slug: parties' (``actor``, the default) or proposals' titles (``proposal``).
+
+        Names are for readers only (Markdown, tables, TimelineJS); JSON and CSV keep slugs.
+        """
+        from tracker.store import names as names_log
+
+        return names_log.read(self.store.conn, subject)
+
+    def set_names(self, items: Iterable[tuple[str, str, str]]) -> tuple[int, list[str]]:
+        """Record display names ``(subject, slug, name)`` in one batch (all checked first, all or none).
+
+        Returns how many were new and the slugs the log does not name yet (named anyway: a names
+        file may come before the events).
+        """
+        from sqlite3 import Error
+
+        from tracker.core.names import check_name
+        from tracker.store import names as names_log
+        from tracker.store.faults import store_error
+
+        checked = [check_name(subject, slug, name) for subject, slug, name in items]
+        try:
+            added = names_log.write(self.store.conn, checked, self.store.busy_timeout, clock.now())
+        except Error as exc:
+            raise store_error(exc, self.path, "write to") from None
+        known_proposals = set(self.store.proposals())
+        known_parties = {p.slug for p in self.parties()[0]}
+        unknown = [
+            n.slug for n in checked if n.slug not in (known_parties if n.subject == "actor" else known_proposals)
+        ]
+        return added, unknown
+
+    @staticmethod
+    def is_names_file(path: str | os.PathLike[str]) -> bool:
+        """Whether ``path`` is a YAML names file (``parties:``/``proposals:``) rather than events."""
+        from tracker.store import yamlfile
+
+        source = Path(path)
+        if not source.is_file() or source.suffix.lower() not in (".yaml", ".yml"):
+            return False
+        with source.open("rb") as handle:
+            return yamlfile.is_names(handle)
+
+    def load_names(self, path: str | os.PathLike[str]) -> tuple[int, list[str]]:
+        """Record the names of a YAML file ``{parties: {slug: name}, proposals: {slug: title}}``."""
+        from tracker.core.names import names_file
+        from tracker.store import yamlfile
+
+        source = Path(path)
+        try:
+            with source.open("rb") as handle:
+                doc = yamlfile.document(handle, str(source))
+        except OSError as exc:
+            raise InputError(f"cannot read {source}: {exc.strerror}") from None
+        try:
+            items = names_file(doc)
+        except TrackerError as exc:
+            raise exc.located(file=str(source)) from None
+        return self.set_names(items)
+
+    def show(self, event_id: str) -> dict[str, Any]:
+        """Everything about one event (``core.listing.event_detail``), with its proposal's title and the
+        display names of its parties; NotFoundError with the closest ids if the log has no such event."""
+        from tracker.core.listing import close_matches, event_detail, parties_of
+
+        row = self.store.conn.execute("SELECT proposal FROM events WHERE id = ?", (event_id,)).fetchone()
+        if row is None:
+            ids = [r[0] for r in self.store.conn.execute("SELECT id FROM events")]
+            near = close_matches(event_id, ids)
+            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            raise NotFoundError(f"no event {event_id!r} in the log{hint}", field="event")
+        records = self._records(str(row[0]))
+        rec = next(r for r in records if r.id == event_id)
+        detail = event_detail(rec, self.audit(rec.proposal))
+        names = self.names()
+        detail["title"] = self.names("proposal").get(rec.proposal)
+        detail["names"] = {s: names[s] for s in parties_of(rec.event) if s in names}
+        return detail
+
+    def proposals(self) -> list[ProposalRow]:
+        """A row per proposal (``core.listing.ProposalRow``): title, status today, first and last
+        ``occurred``, number of events, proposer and co-proposers."""
+        from tracker.core.listing import proposal_row
+
+        states = {a.proposal: a.state for a in self.status(lists=False)}
+        titles = self.names("proposal")
+        return [proposal_row(p, rs, states.get(p), titles) for p, rs in self.store.streams()]
+
+    def parties(self) -> tuple[list[Party], list[Duplicate]]:
+        """Every party slug of the log (``core.listing.Party``) and the pairs that may be one party
+        (``core.listing.Duplicate``)."""
+        from tracker.core.listing import duplicates, parties
+
+        names = self.names()
+        found = parties(self.store.records(), names)
+        return found, duplicates((p.slug for p in found), names)
 
     # -- recording without JSON (issue 13) ---------------------------------------------------
 

@@ -59,3 +59,23 @@ class StoreError(TrackerError):
 
 class Interrupted(StoreError):
     """Ctrl-C during a write: the message says what of the batch was kept."""
+
+
+class ManyErrors(InputError):
+    """Several bad rows of one batch, reported together: one line each (the first ``errors`` of ``count``).
+
+    It carries the first error's file, line and field, so code that reads one error still can.
+    """
+
+    def __init__(self, errors: list[TrackerError], count: int) -> None:
+        first = errors[0]
+        super().__init__(first.message, file=first.file, line=first.line, field=first.field)
+        self.errors = errors
+        self.count = count
+
+    def __str__(self) -> str:
+        lines = [str(error) for error in self.errors]
+        if self.count > len(self.errors):
+            lines.append(f"... and {self.count - len(self.errors)} more")
+        lines.append(f"{self.count} errors in all; nothing was written")
+        return "\n".join(lines)

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 from tracker.core.dates import day
 from tracker.errors import TrackerError
+from tracker.store import names as names_log
 from tracker.store.clock import instant, now
 from tracker.store.faults import default_busy_timeout, read_timeout
 from tracker.store.location import ENV_DB, default_db_path
@@ -128,7 +129,8 @@ def read(conn: sqlite3.Connection, opts: Mapping[str, Any], q: Question) -> str:
     if opts.get("versions", True):
         sql = "SELECT proposal, max(version) FROM events GROUP BY proposal"
         versions = {str(p): int(v) for p, v in conn.execute(sql)}
-    return render.status_output(answers, q, versions, as_json=as_json)
+    names, titles = names_log.read(conn, "actor"), names_log.read(conn, "proposal")  # as the typer path shows them
+    return render.status_output(answers, q, versions, as_json=as_json, names=names, titles=titles)
 
 
 def _utf8(stream: Any) -> bool:
@@ -155,8 +157,9 @@ def answer(argv: Sequence[str]) -> int | None:
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted; nothing from the unfinished batch was written\n")  # as cli.handled
         return 1
-    # click strips ANSI codes when not writing to a terminal and re-encodes a misconfigured stream.
-    if "\x1b" in text or not _utf8(sys.stdout):
+    # click strips ANSI codes when not writing to a terminal and re-encodes a misconfigured stream;
+    # the only ANSI codes here are text.table's colours (the data's are escaped), sent to terminals only.
+    if ("\x1b" in text and not sys.stdout.isatty()) or not _utf8(sys.stdout):
         return None
     try:
         sys.stdout.write(text)

@@ -59,7 +59,8 @@ VersionsOption = Annotated[
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    for line in message.split("\n"):  # several errors (``ManyErrors``): one line each
+        typer.echo(f"error: {line}", err=True)
     raise typer.Exit(1)
 
 
@@ -141,6 +142,12 @@ def _open(db: Path | None, *, create: bool = False) -> Tracker:
         )
     tracker = Tracker(db)
     _OPENED.append(tracker)
+    if tracker.seeded is not None:
+        typer.echo(
+            f"note: first use: created {tracker.path} and loaded the bundled corpus "
+            f"({tracker.seeded.added} events); --db PATH or TRACKER_DB choose another database",
+            err=True,
+        )
     return tracker
 
 

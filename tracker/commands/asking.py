@@ -48,9 +48,10 @@ def status(
         # the table shows only how many denials there are: the lists are read for JSON and CSV only
         answers = t.status(proposal, on=on, known_by=known_by, as_recorded=as_recorded, lists=json or csv)
         stream = t.versions() if versions else None
+        names, titles = t.names(), t.names("proposal")
     q = question(on, known_by, as_recorded)
-    if not _status_export(answers, q, json=json, csv=csv, markdown=markdown):
-        typer.echo(render.status_output(answers, q, stream, as_json=json))
+    if not _status_export(answers, q, json=json, csv=csv, markdown=markdown, names=names, titles=titles):
+        typer.echo(render.status_output(answers, q, stream, as_json=json, names=names, titles=titles))
 
 
 @app.command()
@@ -77,16 +78,11 @@ def history(
         version = t.versions().get(proposal, 0) if versions else None
         if _history_export(t, proposal, entries, as_recorded, json=json, csv=csv, markdown=markdown):
             return
+        names = t.names()
     if json:
         typer.echo(render.to_json([e.model_dump(mode="json") for e in entries]))
         return
-    rows = []
-    for e in entries:
-        changes = "; ".join(f"{c['field']}: {c['before'] or '-'} -> {c['after']}" for c in e.changes) or "-"
-        if e.seq is None:  # a transition with no event: name the term that caused it
-            changes += f" ({e.id})"
-        rows.append((str(e.seq or "-"), e.occurred, e.reported or "-", e.kind, e.actor, changes, e.status or "-"))
-    typer.echo(render.table(("seq", "occurred", "reported", "kind", "actor", "changes", "status"), rows))
+    typer.echo(render.history_table(entries, names))
     if version is not None:
         typer.echo(f"{proposal} is at version {version} (--expect-version {version} fails if anyone wrote first)")
 
@@ -111,16 +107,21 @@ def audit(
 
     with _open(db) as t:
         result = t.audit(proposal, on=on, known_by=known_by, as_recorded=as_recorded)
+        names, titles = t.names(), t.names("proposal")
     _only_one(json=json, csv=csv, markdown=markdown)
     if csv:
         _audit_csv(result)
     elif json:
         typer.echo(render_audit.to_json(result.model_dump(mode="json")))
+    elif markdown:
+        typer.echo(render_audit.audit_markdown(result, names, titles))
     else:
-        typer.echo(render_audit.audit_markdown(result) if markdown else render_audit.audit_text(result))
+        typer.echo(render_audit.audit_text(result))
 
 
-def _status_export(answers: Any, q: Any, *, json: bool, csv: bool, markdown: bool) -> bool:
+def _status_export(
+    answers: Any, q: Any, *, json: bool, csv: bool, markdown: bool, names: Any = None, titles: Any = None
+) -> bool:
     _only_one(json=json, csv=csv, markdown=markdown)
     if not (csv or markdown):
         return False
@@ -130,7 +131,7 @@ def _status_export(answers: Any, q: Any, *, json: bool, csv: bool, markdown: boo
         rows = (exports.status_row(a) for a in answers)
         typer.echo(exports.to_csv(rows, exports.STATUS_COLUMNS), nl=False)
     elif markdown:
-        typer.echo(exports.status_markdown(answers, q), nl=False)
+        typer.echo(exports.status_markdown(answers, q, names or {}, titles or {}), nl=False)
     return csv or markdown
 
 
@@ -144,7 +145,8 @@ def _history_export(
         rows = (exports.history_row(e) for e in entries)
         typer.echo(exports.to_csv(rows, exports.HISTORY_COLUMNS), nl=False)
     elif markdown:
-        typer.echo(exports.story_markdown(t.audit(proposal, as_recorded=as_recorded)), nl=False)
+        story = t.audit(proposal, as_recorded=as_recorded)
+        typer.echo(exports.story_markdown(story, t.names(), t.names("proposal")), nl=False)
     return csv or markdown
 
 

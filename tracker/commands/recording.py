@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tracker.api import Tracker
 from tracker.commands.app import (
     DbOption,
     ExpectOption,
@@ -34,7 +35,6 @@ from tracker.commands.options import (
 from tracker.errors import TrackerError
 
 if TYPE_CHECKING:
-    from tracker.api import Tracker
     from tracker.core.advice import Recorded
 
 
@@ -86,26 +86,81 @@ def _report(added: int, skipped: int, head: int, ids: tuple[str, ...]) -> None:
 @app.command("import")
 @handled
 def import_(
-    file: Annotated[Path, typer.Argument(help="A JSONL file, or a folder of *.jsonl files.")],
+    file: Annotated[
+        Path, typer.Argument(help="A JSONL, YAML or CSV file, a folder of them, or - for stdin (with --format).")
+    ],
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            metavar="[jsonl|yaml|csv]",
+            help="The format, if not the file's extension (.jsonl; .yaml or .yml; .csv).",
+        ),
+    ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option("--delimiter", metavar="CHAR", help="CSV: the delimiter (default: , ; or tab, from the header)."),
+    ] = None,
     expect_version: ExpectOption = None,
     db: DbOption = None,
 ) -> None:
-    """Import a JSONL file of events as one atomic batch (re-importing adds nothing).
+    """Import events from JSONL, YAML or CSV files as one atomic batch (re-importing adds nothing).
+
+    Every bad row is reported (file:line: field: message), and then nothing is written. YAML: a
+    list of events (mappings), or documents each an event. CSV: a header line, then one row per
+    event. Columns: type, proposal, actor, person, occurred, reported, note, then any field of the
+    kind (addressees, co_proposers, terms, channel, conditions, target, stance, effective, ends,
+    duration, deadlines, required_parties, id, ...); lists separated by '; ', deadlines 'what |
+    due; what | due'; sources in source1, source2, ... as 'Outlet | Title | published | url |
+    attribution | quote', or in parts (source1_outlet, source1_title, source1_published,
+    source1_url, source1_attribution, source1_quote); an amendment's replacement as JSON. An
+    empty cell is absent. See docs/formats.md.
 
     Example: tracker import events/ru-freeze-2023.jsonl
+
+    Example: tracker import story.csv
+
+    A YAML file of display names ({parties: {slug: name}, proposals: {slug: title}}) is recorded as
+    names, as tracker actors --load does.
     """
     from tracker.views.progress import bar_for
 
-    bar = bar_for(sys.stderr)
+    if Tracker.is_names_file(file):  # a names file (parties: / proposals:) is imported like events
+        from tracker.commands.listing import _named
+
+        with _open(db, create=True) as t:
+            _named(*t.load_names(file), "party or proposal")
+        return
+    separator = _delimiter(delimiter)
+    bar = bar_for(sys.stderr) if str(file) != "-" else None
     with _open(db, create=True) as t:
         try:
-            result = t.import_file(file, expect_version=expect_version, progress=bar)
+            if str(file) == "-":
+                result = t.import_stream(
+                    sys.stdin.buffer, format=format or "jsonl", expect_version=expect_version, delimiter=separator
+                )
+            else:
+                result = t.import_file(
+                    file, expect_version=expect_version, progress=bar, format=format, delimiter=separator
+                )
         finally:
             if bar is not None:
                 bar.close()
         recorded = t.recorded(result, rows=False)
     _report(result.added, result.skipped, result.head_seq, result.ids)
     _warn(recorded)
+
+
+def _delimiter(text: str | None) -> str | None:
+    """The CSV delimiter given: one character (``tab`` or ``\\t`` for a tab)."""
+    if text is None:
+        return None
+    if text in ("tab", "\\t"):
+        return "\t"
+    if len(text) != 1 or text in ('"', "\r", "\n"):
+        raise TrackerError(f"--delimiter is one character (such as , or ; or tab), not {text!r}", field="delimiter")
+    return text
+
 
 
 # -- recording without JSON (issue 13) -------------------------------------------------------

@@ -23,20 +23,41 @@ from tracker.errors import TrackerError
 @handled
 def export(
     format: Annotated[
-        str, typer.Option("--format", help="jsonl (the log, with seq, recorded_at, hash) or timelinejs.")
+        str,
+        typer.Option(
+            "--format",
+            metavar="[jsonl|csv|yaml|timelinejs]",
+            help="jsonl (the log, with seq, recorded_at, hash: the backup), csv or yaml (the events only, "
+            "read back by import), or timelinejs.",
+        ),
     ] = "jsonl",
+    proposal: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--proposal",
+            metavar="SLUG",
+            help="Only this proposal's events (repeatable). A partial JSONL export is not a backup: "
+            "it cannot be restored.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Write the whole log as JSONL (event, seq, recorded_at, hash) to stdout, or TimelineJS JSON.
+    """Write the whole log as JSONL (event, seq, recorded_at, hash) to stdout, or the events as CSV or YAML.
+
+    CSV and YAML hold the events only and round-trip through tracker import (same events, same ids).
 
     Example: tracker export > backup.jsonl
+
+    Example: tracker export --format csv --proposal yemen-truce-2022 > yemen.csv
+
     Example: tracker export --format timelinejs > timeline.json
     """
+    proposals = proposal or []
     if format != "jsonl":
-        _export_other(format, db)
+        _export_other(format, proposals, db)
         return
     with _open(db) as t:
-        for line in t.export():
+        for line in t.export(proposals):
             typer.echo(line)
 
 
@@ -44,17 +65,20 @@ def export(
 @handled
 def log(
     proposal: Annotated[str | None, typer.Option("--proposal", help="Only this proposal's stream.")] = None,
+    since: Annotated[int | None, typer.Option("--since", min=0, max=2**62, help="Only rows after this seq.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, max=2**62, help="At most this many rows.")] = None,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """The raw append log in order of recording.
 
     Example: tracker log --proposal istanbul-2022
+    Example: tracker log --since 120 --limit 20
     """
     from tracker.views import text as render
 
     with _open(db) as t:
-        rows = list(t.log(proposal=proposal))
+        rows = list(t.log(proposal=proposal, since=since, limit=limit))
     if json:
         typer.echo(render.to_json(rows))
         return
@@ -77,13 +101,19 @@ def log(
     )
 
 
-def _export_other(format: str, db: Path | None) -> None:
+def _export_other(format: str, proposals: list[str], db: Path | None) -> None:
+    from tracker.views import eventfiles
     from tracker.views import text as render
 
-    if format != "timelinejs":
-        raise TrackerError(f"unknown export format {format!r}; expected jsonl or timelinejs", field="format")
+    writers = {"csv": eventfiles.csv_text, "yaml": eventfiles.yaml_text}
+    if format not in (*writers, "timelinejs"):
+        raise TrackerError(f"unknown export format {format!r}; expected jsonl, csv, yaml or timelinejs", field="format")
     with _open(db) as t:
-        typer.echo(render.to_json(t.timelinejs()))
+        if format == "timelinejs":
+            typer.echo(render.to_json(t.timelinejs(proposals)))
+            return
+        for chunk in writers[format](lambda: t.events(proposals)):
+            typer.echo(chunk, nl=False)
 
 
 def _day_option(value: str | None, name: str) -> str | None:
@@ -106,28 +136,38 @@ def timeline(
     as_recorded: AsRecordedOption = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML page here.")] = None,
     svg: Annotated[Path | None, typer.Option("--svg", help="Write the SVG picture alone here.")] = None,
+    title: Annotated[
+        str, typer.Option("--title", help="The picture's title (the HTML page's title and heading, the SVG's).")
+    ] = "Proposals over time",
     db: DbOption = None,
 ) -> None:
     """A timeline: a lane per proposal, its status over time, a marker per event (text, HTML or SVG).
 
-    Example: tracker timeline --on 2024-02-14 --html timeline.html
+    Lanes run in order of first event (or as named). A proposal still open with no news for 90 days
+    fades out, marked "no news since ...".
+
+    Example: tracker timeline --on 2024-02-14 --html timeline.html --title "Ceasefire proposals, 2022-2025"
     """
     from tracker.api import question
     from tracker.views import timeline as draw
 
     q = question(on, known_by, as_recorded)
     first, last = _day_option(start, "from"), _day_option(end, "to")
+    from tracker.views.words import words
+
     with _open(db) as t:
         lanes = t.timeline(proposals or (), known_by=known_by, as_recorded=as_recorded)
+        names = {**t.names("actor"), **t.names("proposal")}  # display names and titles, for readers
+    lanes = lanes if proposals else draw.by_first_event(lanes)
     first, last = draw.span(lanes, first, last, q.on)
     if first > last:
         raise TrackerError(f"--from {first} is after --to {last}", field="from")
     for target, text in ((html, draw.page), (svg, draw.svg)):
         if target is not None:
-            target.write_text(text(lanes, first, last, q.on), encoding="utf-8")
+            target.write_text(text(lanes, first, last, q.on, title, names=names, words=words), encoding="utf-8")
             typer.echo(f"wrote {target} ({len(lanes)} lane(s), {first} to {last})", err=True)
     if html is None and svg is None:
-        typer.echo(draw.text(lanes, first, last, q.on))
+        typer.echo(draw.text(lanes, first, last, q.on, names=names))
 
 
 @app.command()

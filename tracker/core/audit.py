@@ -211,6 +211,7 @@ def audit(proposal: str, records: Iterable[Record], question: Question) -> Audit
             out.append(_derived_step(item))
             status = item.after
             continue
+        previous = status
         rec, before, after, changes, status = item
         event = rec.event
         warnings = _warnings(rec, since(after["warnings"], before["warnings"]), held, later.get(rec.id, []))
@@ -229,7 +230,7 @@ def audit(proposal: str, records: Iterable[Record], question: Question) -> Audit
                 actor=event["actor"],
                 person=event.get("person"),
                 sources=event.get("sources", ()),
-                rule=RULES[event["type"]],
+                rule=rule_text(event["type"], previous, status),
                 changes=tuple(changes),
                 warnings=tuple(warnings),
                 status=status,
@@ -254,6 +255,15 @@ DERIVED_RULES = {
     "effective": "in force from the first day of its terms' effective date (no event)",
     "ends": "expired after its scheduled end (no event)",
 }
+
+
+def rule_text(kind: str, before: str | None, after: str | None) -> str:
+    """The rule of ``kind`` as the audit states it: when the rule can move the status but this
+    event left it where it was (a re-float of an open proposal), say so rather than claim a move."""
+    rule = RULES[kind]
+    if before is not None and before == after and "status ->" in rule:
+        return f"{rule} [here the status stays {after}]"
+    return rule
 
 
 def _derived_step(d: Derived) -> Step:

@@ -8,7 +8,7 @@ refusals happen here, before anything is written.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -29,7 +29,7 @@ from tracker.core.events import (
     parse_event_json,
 )
 from tracker.core.upcast import check_version, upcast
-from tracker.errors import ConflictError, InputError, RuleError
+from tracker.errors import ConflictError, InputError, RuleError, TrackerError
 
 MAX_LINE_BYTES = 1_000_000
 MAX_DIAGNOSE_BYTES = 16 * MAX_LINE_BYTES
@@ -275,3 +275,35 @@ def _check_correction(
                 line=number,
                 field="replacement.proposal",
             )
+
+
+def decide_all(batch: Sequence[Line], known: Known, refused: Callable[[TrackerError], None]) -> list[Line]:
+    """As ``decide``, but each line the log refuses goes to ``refused`` and is left out, and the lines
+    after it are decided as if it were not there: an import reports every refused row at once.
+
+    ``known`` is updated with the lines decided before each refused one (the store makes a fresh
+    ``Known`` for every chunk); every line is decided once.
+    """
+    out: list[Line] = []
+    rest = list(batch)
+    while rest:
+        try:
+            return out + decide(rest, known)
+        except TrackerError as exc:
+            at = next((i for i, ln in enumerate(rest) if (ln.number, ln.file) == (exc.line, exc.file)), None)
+            if at is None:
+                raise
+            refused(exc)
+            for line in rest[:at]:  # what ``decide`` would have kept of them, and remembered
+                event, eid = line.event, line.event.event_id
+                known.this_batch.add(eid)
+                if eid in known.bodies:
+                    continue
+                if isinstance(event, Floated):
+                    known.floated.add(event.proposal)
+                if isinstance(event, Retracted):
+                    known.retracts[eid] = event.target
+                known.kinds[eid] = (event.type, event.proposal)
+                out.append(line)
+            rest = rest[at + 1 :]
+    return out

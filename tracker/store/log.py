@@ -22,9 +22,10 @@ from tracker.core.chain import GENESIS, link
 from tracker.core.dates import bounds
 from tracker.core.events import SCHEMA_VERSION, Event
 from tracker.core.replay import Record
-from tracker.core.validate import Known, Line, decide
+from tracker.core.validate import Known, Line, decide, decide_all
 from tracker.errors import ConflictError, InputError, Interrupted, StoreError, TrackerError
 from tracker.store import clock
+from tracker.store import names as names_log
 from tracker.store.backup import Entry
 from tracker.store.faults import (
     begin_immediate,
@@ -41,6 +42,7 @@ from tracker.store.workers import RAW_COLUMNS, Raw, derive_streams, record
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from tracker.store.files import Problems
     from tracker.store.projections import Projection
 
 APP_ID = "tracker"
@@ -227,6 +229,8 @@ class Store:
             if not self.read_only:  # every object exists already: a read-only file is read as it is
                 self._create_projections()
                 self._create_views()
+                if "names" not in tables:  # a file made before the names log (never a repair: verify sees those)
+                    names_log.create(self.conn)
             return
         self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # only a new, empty file takes it
         if self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
@@ -242,6 +246,7 @@ class Store:
                 self.conn.execute("ROLLBACK")
         self._create_projections()
         self._create_views()
+        names_log.create(self.conn)
 
     def _check_format(self) -> None:
         """Refuse a file written in a newer format (its ``meta`` 'schema' marker) before reading or writing it."""
@@ -557,14 +562,21 @@ class Store:
         return known
 
     def append(
-        self, batch: Iterable[Line], *, expect_version: int | None = None, chunk_size: int = 5000
+        self,
+        batch: Iterable[Line],
+        *,
+        expect_version: int | None = None,
+        chunk_size: int = 5000,
+        refused: Problems | None = None,
     ) -> AppendResult:
         """Append a batch atomically; identical events already in the log are skipped.
 
         The batch is consumed as a stream, in chunks, inside one transaction: an error on
         any line (raised by the iterator or by validation) rolls the whole batch back.
         ``expect_version`` (optimistic concurrency) refuses the batch unless the stream of
-        its single proposal holds exactly that many events.
+        its single proposal holds exactly that many events. With ``refused``, the lines the log
+        refuses are noted there and the rest decided, and the batch is refused at its end if
+        ``refused`` holds any problem (those of the reader's too): every bad row is reported.
         """
         self._begin()
         # The batch makes many short-lived objects and no cycles: the collector walking the
@@ -572,12 +584,14 @@ class Store:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._append(batch, expect_version, chunk_size)
+            return self._append(batch, expect_version, chunk_size, refused)
         finally:
             if collecting:
                 gc.enable()
 
-    def _append(self, batch: Iterable[Line], expect_version: int | None, chunk_size: int) -> AppendResult:
+    def _append(
+        self, batch: Iterable[Line], expect_version: int | None, chunk_size: int, refused: Problems | None = None
+    ) -> AppendResult:
         base_seq = 0
         try:
             base_seq, _ = self.head()
@@ -594,9 +608,11 @@ class Store:
                 proposals.add(line.event.proposal)
                 chunk.append(line)
                 if len(chunk) >= chunk_size:
-                    skipped += self._append_chunk(chunk, base_seq, recorded_at, ids, versions)
+                    skipped += self._append_chunk(chunk, base_seq, recorded_at, ids, versions, refused)
                     chunk = []
-            skipped += self._append_chunk(chunk, base_seq, recorded_at, ids, versions)
+            skipped += self._append_chunk(chunk, base_seq, recorded_at, ids, versions, refused)
+            if refused is not None:
+                refused.raise_if_any()
             added = self.head()[0] - base_seq  # seq has no gaps
             if expect_version is not None:
                 self._check_version(proposals, added, expect_version)
@@ -670,12 +686,19 @@ class Store:
             )
 
     def _append_chunk(
-        self, chunk: Sequence[Line], base_seq: int, recorded_at: str, ids: list[str], versions: dict[str, int]
+        self,
+        chunk: Sequence[Line],
+        base_seq: int,
+        recorded_at: str,
+        ids: list[str],
+        versions: dict[str, int],
+        refused: Problems | None = None,
     ) -> int:
         """Insert a chunk's new events; ``versions`` keeps each touched stream's length across the batch."""
         if not chunk:
             return 0
-        todo = decide(chunk, self._known(chunk, base_seq))
+        known = self._known(chunk, base_seq)
+        todo = decide(chunk, known) if refused is None else decide_all(chunk, known, refused.add)
         seq, prev = self.head()
         rows = []
         for line in todo:
@@ -809,6 +832,7 @@ def _expected_schema() -> sqlite3.Connection:
     _create_projections(conn)
     for statement in VIEWS:
         conn.execute(statement)
+    names_log.create(conn)
     return conn
 
 

@@ -7,14 +7,16 @@ Three forms: plain text for reading, JSON with stable keys for machines (the mod
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from tracker.core.audit import Audit, EventRef, Step
 from tracker.core.diff import Diff
 from tracker.core.provenance import Provenance
 from tracker.store.verify import Verification
+from tracker.views.text import EMPTY, table, to_json
 from tracker.views.text import lines as printable_lines
-from tracker.views.text import table, to_json
+from tracker.views.words import words
 
 __all__ = [
     "audit_markdown",
@@ -133,10 +135,12 @@ def md(text: str | None) -> str:
     return " ".join(text.split())
 
 
-def audit_markdown(a: Audit) -> str:
-    """The replay log as a Markdown section with one table row per step."""
+def audit_markdown(a: Audit, names: Mapping[str, str] = EMPTY, titles: Mapping[str, str] = EMPTY) -> str:
+    """The replay log as a Markdown section with one table row per step: dates in words, parties by
+    display name, the proposal by its title (``names``, ``titles``; slugs where none is given)."""
+    title = f"{titles[a.proposal]} ({a.proposal})" if a.proposal in titles else a.proposal
     out = [
-        f"### Replay of {md(a.proposal)}",
+        f"### Replay of {md(title)}",
         "",
         f"{md(a.question)}; final status **{md(a.status)}**",
         "",
@@ -149,9 +153,12 @@ def audit_markdown(a: Audit) -> str:
         warnings = [f"{md(w.code)}: {md(w.message)}" for w in st.warnings]
         if st.original is not None:
             o = st.original
-            warnings.insert(0, f"amended; originally {md(o.kind)} by {md(o.actor)}, occurred {md(o.occurred)}")
-        cells = [str(st.seq), md(st.occurred), md(st.reported), md(st.recorded_at), md(st.kind)]
-        cells += [md(_who(st.actor, st.person)), source, md(st.rule), changes, "<br>".join(warnings) or "-"]
+            original = f"{md(o.kind)} by {md(names.get(o.actor, o.actor))}, occurred {md(words(o.occurred))}"
+            warnings.insert(0, f"amended; originally {original}")
+        reported = md(words(st.reported)) if st.reported else "-"
+        cells = [str(st.seq), md(words(st.occurred)), reported, md(st.recorded_at), md(st.kind)]
+        cells += [md(_who(names.get(st.actor, st.actor), st.person)), source, md(st.rule), changes]
+        cells.append("<br>".join(warnings) or "-")
         out.append("| " + " | ".join(cells) + " |")
     if a.corrections:
         out += ["", "Corrections:", ""]

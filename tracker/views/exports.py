@@ -20,6 +20,8 @@ from tracker.core.audit import Audit, Step
 from tracker.core.dates import MAX_DAY, MIN_DAY, bounds
 from tracker.core.events import Source
 from tracker.core.replay import Answer, Question, Record
+from tracker.views.text import EMPTY, phrase
+from tracker.views.words import words
 
 if TYPE_CHECKING:
     from tracker.core.history import HistoryEntry
@@ -35,6 +37,7 @@ def status_row(a: Answer) -> dict[str, Any]:
         "proposal": a.proposal,
         "status": s["status"],
         "proposer": s["proposer"],
+        "co_proposers": "; ".join(s["co_proposers"]),
         "addressees": "; ".join(s["addressees"]),
         "stances": "; ".join(f"{actor}={e['stance']}" for actor, e in sorted(s["stances"].items())),
         "disputed": s["disputed"],
@@ -113,7 +116,7 @@ def to_csv(rows: Iterable[Mapping[str, Any]], headers: Sequence[str]) -> str:
 
 
 STATUS_COLUMNS = (
-    "proposal", "status", "proposer", "addressees", "stances", "disputed", "denials",
+    "proposal", "status", "proposer", "co_proposers", "addressees", "stances", "disputed", "denials",
     "may_also_count", "version", "last_event", "warnings",
     "effective", "scheduled_end", "deadlines", "suspended_by", "violations", "projected",
 )  # fmt: skip
@@ -177,8 +180,11 @@ def _day(iso: str) -> str:
     return f"{d.day} {d.strftime('%b')} {d.year}"
 
 
-def status_markdown(answers: Sequence[Answer], q: Question) -> str:
-    """A status table for an article, saying which picture it is."""
+def status_markdown(
+    answers: Sequence[Answer], q: Question, names: Mapping[str, str] = EMPTY, titles: Mapping[str, str] = EMPTY
+) -> str:
+    """A status table for an article, saying which picture it is: proposals by title, parties by display
+    name (``names``, ``titles``: slugs where none is given), the status in words (``text.phrase``)."""
     from tracker.views.text import describe
 
     lines = [
@@ -189,18 +195,19 @@ def status_markdown(answers: Sequence[Answer], q: Question) -> str:
     ]
     for a in answers:
         s = a.state
-        stances = ", ".join(f"{actor}: {e['stance']}" for actor, e in sorted(s["stances"].items()))
-        cells = (a.proposal, s["status"] or "(uncertain)", stances or "-", "yes" if s["disputed"] else "no",
-                 ", ".join(a.uncertain) or "-")  # fmt: skip
+        stances = ", ".join(f"{names.get(actor, actor)}: {e['stance']}" for actor, e in sorted(s["stances"].items()))
+        cells = (titles.get(a.proposal, a.proposal), phrase(s, names), stances or "-",
+                 "yes" if s["disputed"] else "no", ", ".join(a.uncertain) or "-")  # fmt: skip
         lines.append("| " + " | ".join(md(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
-def story_markdown(audit: Audit) -> str:
-    """A proposal's story for pasting into an article: one line per event, numbered citations."""
+def story_markdown(audit: Audit, names: Mapping[str, str] = EMPTY, titles: Mapping[str, str] = EMPTY) -> str:
+    """A proposal's story for pasting into an article: one line per event, numbered citations; dates in
+    words, parties by display name and the proposal by its title (``names``, ``titles``)."""
     numbers: dict[tuple[str, str, str | None, str | None], int] = {}
     notes: list[str] = []
-    lines = [f"## {md(audit.proposal)}", ""]
+    lines = [f"## {md(titles.get(audit.proposal, audit.proposal))}", ""]
     for st in audit.steps:
         refs = []
         for src in st.sources:
@@ -210,13 +217,14 @@ def story_markdown(audit: Audit) -> str:
                 title = f"{md(src.outlet)}, “{md(src.title)}”"
                 link = f"[{title}]({_md_url(src.url)})" if src.url else title
                 who = f" {md(src.attribution)}." if src.attribution else ""
-                notes.append(f"{numbers[key]}. {link}, {md(describe_date(src.published))}.{who}")
+                notes.append(f"{numbers[key]}. {link}, {md(words(src.published))}.{who}")
             refs.append(f"\\[{numbers[key]}\\]")
-        who = f"{md(st.actor)} ({md(st.person)})" if st.person else md(st.actor)
+        actor = names.get(st.actor, st.actor)
+        who = f"{md(actor)} ({md(st.person)})" if st.person else md(actor)
         status = [c for c in st.changes if c["field"] == "status"]
         change = f" Status: {md(status[0]['before'] or 'none')} → {md(status[0]['after'])}." if status else ""
         cite = " " + " ".join(dict.fromkeys(refs)) if refs else " (no source given)"
-        lines.append(f"- **{md(describe_date(st.occurred))}**: {who}, {md(st.kind)}.{change}{cite}")
+        lines.append(f"- **{md(words(st.occurred))}**: {who}, {md(st.kind)}.{change}{cite}")
     lines.append("")
     lines.append(f"Status by everything recorded: **{md(audit.status or 'none')}**.")
     if notes:
@@ -237,36 +245,45 @@ def _tl_date(iso: str, precision: str) -> dict[str, int]:
     return out
 
 
-def _slide(rec: Record) -> dict[str, Any]:
+def _slide(rec: Record, names: Mapping[str, str], titles: Mapping[str, str]) -> dict[str, Any]:
     event, low, high = rec.event, rec.occurred.earliest, rec.occurred.latest
     kind = shape(low, high) if MIN_DAY < low and high < MAX_DAY else "day"
     slide: dict[str, Any] = {"start_date": _tl_date(low if low > MIN_DAY else high, kind)}
     if kind == "span":
         slide["end_date"] = _tl_date(high, "day")
-    slide["display_date"] = describe_date(event["occurred"])
-    actor, person, reported = event["actor"], event.get("person"), event.get("reported")
+    slide["display_date"] = words(event["occurred"])
+    actor, person, reported = names.get(event["actor"], event["actor"]), event.get("person"), event.get("reported")
     who = f"{actor} ({person})" if person else actor
-    body = [f"<p>{escape(event['type'])} by {escape(who)}; occurred {escape(event['occurred'])}"
-            f"{'; reported ' + escape(reported) if reported else ''}.</p>"]  # fmt: skip
+    body = [f"<p>{escape(event['type'])} by {escape(who)}; occurred {escape(words(event['occurred']))}"
+            f"{'; reported ' + escape(words(reported)) if reported else ''}.</p>"]  # fmt: skip
     if event.get("note"):
         body.append(f"<p>{escape(event['note'])}</p>")
     for src in event.get("sources", ()):
-        title = escape(f"{src['outlet']}, “{src['title']}”, {src['published']}")
+        title = escape(f"{src['outlet']}, “{src['title']}”, {words(src['published'])}")
         url = src.get("url")
         body.append(f'<p><a href="{escape(url)}">{title}</a></p>' if url else f"<p>{title}</p>")
-    headline = escape(f"{event['proposal']}: {event['type']} by {actor}")
+    proposal = titles.get(event["proposal"], event["proposal"])
+    headline = escape(f"{proposal}: {event['type']} by {actor}")
     slide["text"] = {"headline": headline, "text": "".join(body)}
-    slide["group"] = event["proposal"]
+    slide["group"] = proposal
     slide["unique_id"] = rec.id
     return slide
 
 
-def timelinejs(records: Iterable[Record], lanes: Sequence[Lane]) -> dict[str, Any]:
-    """Knight Lab TimelineJS JSON: a slide per event, grouped by proposal; status intervals as eras."""
+def timelinejs(
+    records: Iterable[Record],
+    lanes: Sequence[Lane],
+    names: Mapping[str, str] = EMPTY,
+    titles: Mapping[str, str] = EMPTY,
+) -> dict[str, Any]:
+    """Knight Lab TimelineJS JSON: a slide per event, grouped by proposal; status intervals as eras.
+
+    It is for readers: dates in words, parties by display name, proposals by title (``names``,
+    ``titles``; slugs where none is given); ``unique_id`` stays the event id."""
     from tracker.views.timeline import span
 
     wanted = {m.id for lane in lanes for m in lane.marks}
-    slides = [_slide(r) for r in sorted(records, key=lambda r: r.order) if r.id in wanted]
+    slides = [_slide(r, names, titles) for r in sorted(records, key=lambda r: r.order) if r.id in wanted]
     end = span(lanes)[1]
     eras = []
     for lane in lanes:
@@ -280,8 +297,9 @@ def timelinejs(records: Iterable[Record], lanes: Sequence[Lane]) -> dict[str, An
                     {
                         "start_date": _tl_date(iv.valid_from, "day"),
                         "end_date": _tl_date(last, "day"),
-                        "text": {"headline": escape(f"{lane.proposal}: {iv.status}")},
+                        "text": {"headline": escape(f"{titles.get(lane.proposal, lane.proposal)}: {iv.status}")},
                     }
                 )
-    title = {"text": {"headline": "Proposals over time", "text": escape(", ".join(lane.proposal for lane in lanes))}}
+    shown = ", ".join(titles.get(lane.proposal, lane.proposal) for lane in lanes)
+    title = {"text": {"headline": "Proposals over time", "text": escape(shown)}}
     return {"title": title, "events": slides, "eras": eras}
