@@ -162,7 +162,6 @@ def _delimiter(text: str | None) -> str | None:
     return text
 
 
-
 # -- recording without JSON (issue 13) -------------------------------------------------------
 
 
