@@ -20,15 +20,12 @@ from tracker.commands.app import (
 from tracker.commands.options import (
     ByOption,
     DryRunOption,
-    FormatOption,
     OnDayOption,
     ReasonOption,
     ShowJsonOption,
     correction_name,
     corrector,
     field_options,
-    file_format,
-    file_name,
     named,
     reason_given,
 )
@@ -71,7 +68,7 @@ def append(
         except TrackerError as exc:
             # the fields of JSON keep their names (the user typed them); only the option is renamed
             raise (named(exc) if exc.field == "expect_version" else exc) from None
-    _show(recorded, json=json, events=json)
+    show_recorded(recorded, json=json, events=json)
 
 
 def _report(added: int, skipped: int, head: int, ids: tuple[str, ...]) -> None:
@@ -170,7 +167,7 @@ def _warn(recorded: Recorded) -> None:
         typer.echo(f"warning: {message}", err=True)
 
 
-def _show(recorded: Recorded, *, json: bool, events: bool = True) -> None:
+def show_recorded(recorded: Recorded, *, json: bool, events: bool = True) -> None:
     """The stored events on stdout (readable, or JSON lines), warnings and the summary on stderr."""
     from tracker.views.event_text import event_text, record_json
 
@@ -220,11 +217,12 @@ def add(
              "attribution": source_attribution, "quote": source_quote}  # fmt: skip
     line = drafts.validated(drafts.build(kind, proposal, given, parts))
     with _open(db, create=True) as t:
-        recorded = _record(t, [line], expect_version, dry_run)
-    _show(recorded, json=json)
+        recorded = record_lines(t, [line], expect_version, dry_run)
+    show_recorded(recorded, json=json)
 
 
-def _record(t: Tracker, lines: list[Any], expect_version: int | None, dry_run: bool, name: Any = None) -> Recorded:
+def record_lines(t: Tracker, lines: list[Any], expect_version: int | None, dry_run: bool, name: Any = None) -> Recorded:
+    """Record (or, ``dry_run``, check) validated lines; an error names the option or field (``name``) as typed."""
     try:
         return t.record(lines, expect_version=expect_version, dry_run=dry_run)
     except TrackerError as exc:
@@ -260,8 +258,8 @@ def amend(
         fixed = corrections.correction("amended", found.current, reason=reason_given(reason), actor=corrector(actor),
                                        occurred=occurred or t.today(), replacement=replacement)  # fmt: skip
         line = drafts.validated(fixed, correction_name)
-        recorded = _record(t, [line], expect_version, dry_run, correction_name)
-    _show(recorded, json=json)
+        recorded = record_lines(t, [line], expect_version, dry_run, correction_name)
+    show_recorded(recorded, json=json)
 
 
 @app.command()
@@ -287,82 +285,5 @@ def retract(
         fixed = corrections.correction("retracted", found.original, reason=reason_given(reason), actor=corrector(actor),
                                        occurred=occurred or t.today())  # fmt: skip
         line = drafts.validated(fixed, correction_name)
-        recorded = _record(t, [line], expect_version, dry_run, correction_name)
-    _show(recorded, json=json)
-
-
-@app.command()
-@handled
-def new(
-    kind: Annotated[str, typer.Argument(help="The event's kind (floated, accepted, ...).")],
-    proposal: Annotated[str, typer.Argument(help="The proposal's slug.")],
-    actor: Annotated[str | None, typer.Option("--actor", metavar="SLUG", help="Prefill the actor.")] = None,
-    occurred: Annotated[str | None, typer.Option("--occurred", metavar="DATE", help="Prefill the date.")] = None,
-    format: FormatOption = "yaml",
-    json: ShowJsonOption = False,
-    expect_version: ExpectOption = None,
-    db: DbOption = None,
-) -> None:
-    """Write one event in $VISUAL or $EDITOR (else vi) on a commented template; nothing is written until it is valid.
-
-    Example: EDITOR=nano tracker new floated israel-hezbollah-2024 --actor united-states
-    """
-    from tracker.commands.editor import edit_until_valid
-    from tracker.core import drafts, template
-
-    drafts.check_kind(kind)
-    prefill = template.normal({"type": kind, "proposal": proposal, "actor": actor, "occurred": occurred})
-    header = [
-        f"tracker new: a {kind} event of proposal {proposal}. Fill in the fields and save.",
-        "Nothing is written until the file is valid; an empty file, or this template unchanged, aborts.",
-    ]
-    text = template.template(kind, prefill, file_format(format), header)
-    with _open(db, create=True) as t:
-
-        def accept(data: dict[str, Any]) -> Recorded:
-            drafts.require(data)
-            return _record(t, [drafts.validated(data, file_name)], expect_version, False, file_name)
-
-        recorded = edit_until_valid(text, format, accept)
-    _show(recorded, json=json)
-
-
-@app.command()
-@handled
-def edit(
-    event: Annotated[str, typer.Argument(help="The id of the event to correct.")],
-    actor: ByOption = None,
-    occurred: OnDayOption = None,
-    format: FormatOption = "yaml",
-    json: ShowJsonOption = False,
-    db: DbOption = None,
-) -> None:
-    """Correct a recorded event in $VISUAL or $EDITOR: saved with a reason, it becomes an 'amended' event.
-
-    Example: tracker edit accepted-1f2e3d4c5b6a7980
-    """
-    from tracker.commands.editor import Aborted, edit_until_valid
-    from tracker.core import corrections, drafts, template
-
-    with _open(db) as t:
-        found = t.find(event, "amended")
-        current = found.current
-        assert current is not None
-        by, day = corrector(actor), occurred or t.today()
-        header = [f"tracker edit: event {event}. Correct what is wrong, say why in 'reason' (last line), and save.",
-                  f"It is recorded as an 'amended' event by {by} on {day}. Unchanged, nothing is written."]  # fmt: skip
-        text = template.template(current["type"], current, file_format(format), header, extra=("reason",))
-
-        def accept(data: dict[str, Any]) -> Recorded:
-            reason = data.pop("reason", None)
-            if data == template.normal(current):
-                raise Aborted("the event is unchanged; nothing written")
-            if not isinstance(reason, str) or not reason.strip():
-                raise TrackerError("reason: say why the event is corrected")
-            drafts.require(data)
-            fixed = corrections.correction("amended", current, reason=reason, actor=by, occurred=day,
-                                           replacement=data)  # fmt: skip
-            return _record(t, [drafts.validated(fixed, file_name)], None, False, file_name)
-
-        recorded = edit_until_valid(text, format, accept)
-    _show(recorded, json=json)
+        recorded = record_lines(t, [line], expect_version, dry_run, correction_name)
+    show_recorded(recorded, json=json)

@@ -5,7 +5,7 @@ Lines starting with ``#`` are comments in both formats (JSON has none of its own
 dropped before parsing), so the fields of the kind, the form of lists, deadlines and sources,
 and after a failed save the errors, are written as comments on top, as ``git commit`` does.
 YAML is read with strings for every scalar (no dates, numbers or booleans guessed: ``2024-11``
-stays the text ``2024-11``). Pure: the editor is run by ``tracker.commands.editor``.
+stays the text ``2024-11``). Pure: the editor is run by ``tracker.commands.editing``.
 """
 
 from __future__ import annotations
