@@ -8,7 +8,6 @@ the clock's day and the editor's name.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import typing
@@ -116,6 +115,8 @@ def metavar(name: str) -> str:
 
 def closest(word: str, choices: Sequence[str]) -> str:
     """`` (did you mean x?)`` for the closest of ``choices`` to a mistyped ``word``, or nothing."""
+    import difflib  # only on an error: not at every start-up
+
     near = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
     return f" (did you mean {' or '.join(near)}?)" if near else ""
 
