@@ -102,7 +102,7 @@ def test_an_event_later_retracted_is_flagged_before_and_listed_after(tracker: Tr
     assert [st.id for st in now.steps] == ["f"]
     (fix,) = now.corrections
     assert fix.applied and fix.original.id == "x" and fix.original.type == "accepted" and fix.replacement is None
-    assert "#3 retracted of x" in audit_text(now) and "original: accepted by b" in audit_text(now)
+    assert "#3 retraction of x" in audit_text(now) and "original: accepted by b" in audit_text(now)
 
 
 def test_an_amended_event_shows_the_original_and_the_correction(tracker: Tracker) -> None:

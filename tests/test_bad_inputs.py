@@ -110,6 +110,9 @@ def test_sql_is_parameterised_and_nothing_reaches_a_shell_or_eval() -> None:
     checked = 0
     for path, text in sources.items():
         for banned in (r"\beval\(", r"\bexec\(", r"os\.system", r"subprocess", r"shell\s*=\s*True", r"os\.popen"):
+            # the one process started: the user's editor (``tracker new``/``edit``), as an argument list, no shell
+            if banned == r"subprocess" and path.relative_to(ROOT).as_posix() == "tracker/commands/editing.py":
+                continue
             assert not re.search(banned, text), f"{path.name}: {banned}"
         for literal in re.finditer(r"\bf(\"\"\"|\"|')(.*?)\1", text, re.DOTALL):
             body = literal.group(2)

@@ -82,7 +82,7 @@ def test_the_story_through_the_cli(tmp_path: Path) -> None:
     assert status("--as-recorded", "2024-03-08T09:00:00Z") == "in_force"  # the corrected one
     audit = run("audit", "truce")
     assert "AMENDED: originally accepted by south, occurred 2024-01-15" in audit
-    assert "#3 amended of truce.south-accepts by south, recorded 2024-03-08T09:00:00.000000Z (applied)" in audit
+    assert "#3 amendment of truce.south-accepts by south, recorded 2024-03-08T09:00:00.000000Z (applied)" in audit
     old = json.loads(run("audit", "truce", "--as-recorded", "2024-03-01", "--json"))
     assert old["steps"][1]["occurred"] == "2024-01-15"
     assert old["steps"][1]["warnings"][0]["code"] == "later-amended"

@@ -187,7 +187,7 @@ def history(walk: Walk, proposal: str) -> list[dict[str, Any]]:
 def resolve(walk: Walk, sel: dict[str, str]) -> str:
     """The id a user would copy from ``history`` for the event the selector describes."""
     found = [e for e in history(walk, sel["proposal"])
-             if e["kind"] == sel["kind"] and e["actor"] == sel["actor"] and e["occurred"] == sel["occurred"]
+             if e["type"] == sel["kind"] and e["actor"] == sel["actor"] and e["occurred"] == sel["occurred"]
              and ("source" not in sel or str(e["source"]).startswith(sel["source"] + ":"))]  # fmt: skip
     assert len(found) == 1, f"{sel}: {len(found)} events match"
     return str(found[0]["id"])
@@ -247,7 +247,7 @@ def walk(tmp_path_factory: pytest.TempPathFactory) -> Walk:
     record_adds(w)
     record_new(w)
     w.before = {"stances": status(w, P2, "2024-11-20")["stances"],
-                "israel": sum(e["kind"] == "accepted" and e["actor"] == "israel" for e in history(w, P2))}  # fmt: skip
+                "israel": sum(e["type"] == "accepted" and e["actor"] == "israel" for e in history(w, P2))}  # fmt: skip
     for selector, args in corrections():
         ok(w, [resolve(w, selector) if a.startswith("@") else a for a in args])
     ok(w, ["actors", "--load", str(HERE / "parties.yaml")])
@@ -275,7 +275,7 @@ def test_the_corrections_fix_the_planted_mistakes(walk: Walk) -> None:
     assert walk.before == {"stances": {"israel": "accepted", "lebanon": "considering", "united-states": "proposed"},
                            "israel": 2}  # fmt: skip
     assert "israel" not in status(walk, P2, "2024-11-20")["stances"]
-    israel = [e for e in history(walk, P2) if e["kind"] == "accepted" and e["actor"] == "israel"]
+    israel = [e for e in history(walk, P2) if e["type"] == "accepted" and e["actor"] == "israel"]
     assert [e["occurred"] for e in israel] == ["2024-11-26"]
     assert len(json.loads(ok(walk, ["log", "--json"]))) == 23  # 21 events and 2 corrections
 
@@ -323,9 +323,10 @@ def test_terms_ledger_and_the_known_by_axis(walk: Walk) -> None:
 def test_markdown_history_reads_like_an_article(walk: Walk) -> None:
     lines = walk.markdown.splitlines()
 
-    def line_on(day: str) -> str:  # the first line dated ``day`` in words: the event, before the source list
+    def line_on(day: str) -> str:  # the lines dated ``day`` in words: the events, before the source list
         d, month, year = day.split()
-        return next(x for x in lines if re.search(rf"\b{d} {month}\w* {year}\b|\b{month}\w* {d}, {year}\b", x))
+        found = [x for x in lines if re.search(rf"\b{d} {month}\w* {year}\b|\b{month}\w* {d}, {year}\b", x)]
+        return "\n".join(x for x in found if x.startswith("- **")) or found[0]
 
     assert "United States" in line_on("14 Nov 2024") and "united-states" not in line_on("14 Nov 2024")
     assert "Lebanon" in line_on("17 Nov 2024")

@@ -12,10 +12,10 @@ from typing import Annotated
 
 import typer
 
-from tracker.commands import asking, checking, listing, recording, sharing
+from tracker.commands import asking, checking, editing, listing, recording, sharing
 from tracker.commands.app import ROOT_DB, app
 
-__all__ = ["app", "main", "asking", "checking", "listing", "recording", "sharing"]
+__all__ = ["app", "main", "asking", "checking", "editing", "listing", "recording", "sharing"]
 
 
 def _version(value: bool) -> None:

@@ -1,10 +1,11 @@
-"""Recording: append events given as JSON, import files of them."""
+"""Recording: append events given as JSON, import files of them, add one from options, open one in
+the editor (``new``, ``edit``), and correct one without retyping it (``amend``, ``retract``)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,7 +17,22 @@ from tracker.commands.app import (
     app,
     handled,
 )
+from tracker.commands.options import (
+    ByOption,
+    DryRunOption,
+    OnDayOption,
+    ReasonOption,
+    ShowJsonOption,
+    correction_name,
+    corrector,
+    field_options,
+    named,
+    reason_given,
+)
 from tracker.errors import TrackerError
+
+if TYPE_CHECKING:
+    from tracker.core.advice import Recorded
 
 
 @app.command()
@@ -24,6 +40,7 @@ from tracker.errors import TrackerError
 def append(
     event: Annotated[str | None, typer.Argument(help="One event as JSON; read from stdin if omitted or '-'.")] = None,
     expect_version: ExpectOption = None,
+    json: Annotated[bool, typer.Option("--json", help="Print what was stored: a JSON line per event.")] = False,
     db: DbOption = None,
 ) -> None:
     """Append one event (or JSONL lines from stdin) as one atomic batch.
@@ -46,8 +63,12 @@ def append(
             parse_line(raw, n if len(lines) > 1 else None, "<stdin>" if event in (None, "-") else None)
             for n, raw in lines
         )
-        result = t.store.append(batch, expect_version=expect_version)
-    _report(result.added, result.skipped, result.head_seq, result.ids)
+        try:
+            recorded = t.recorded(t.store.append(batch, expect_version=expect_version))
+        except TrackerError as exc:
+            # the fields of JSON keep their names (the user typed them); only the option is renamed
+            raise (named(exc) if exc.field == "expect_version" else exc) from None
+    show_recorded(recorded, json=json, events=json)
 
 
 def _report(added: int, skipped: int, head: int, ids: tuple[str, ...]) -> None:
@@ -125,7 +146,9 @@ def import_(
         finally:
             if bar is not None:
                 bar.close()
+        recorded = t.recorded(result, rows=False)
     _report(result.added, result.skipped, result.head_seq, result.ids)
+    _warn(recorded)
 
 
 def _delimiter(text: str | None) -> str | None:
@@ -137,3 +160,133 @@ def _delimiter(text: str | None) -> str | None:
     if len(text) != 1 or text in ('"', "\r", "\n"):
         raise TrackerError(f"--delimiter is one character (such as , or ; or tab), not {text!r}", field="delimiter")
     return text
+
+
+# -- recording without JSON (issue 13) -------------------------------------------------------
+
+
+def _warn(recorded: Recorded) -> None:
+    for message in recorded.warnings:
+        typer.echo(f"warning: {message}", err=True)
+
+
+def show_recorded(recorded: Recorded, *, json: bool, events: bool = True) -> None:
+    """The stored events on stdout (readable, or JSON lines), warnings and the summary on stderr."""
+    from tracker.views.event_text import event_text, record_json
+
+    if events:
+        for rec in recorded.records:
+            seq = None if recorded.dry_run else rec.seq
+            typer.echo(record_json(rec, recorded.dry_run) if json else event_text(rec.event, seq))
+    if recorded.dry_run:
+        typer.echo(f"dry run: {recorded.added} event(s) valid, {recorded.skipped} already recorded; nothing written",
+                   err=True)  # fmt: skip
+    else:
+        ids = tuple(r.id for r in recorded.records)
+        _report(recorded.added, recorded.skipped, recorded.head_seq, ids)
+    _warn(recorded)  # after the summary: the line a script reads first stays the same
+
+
+@app.command()
+@handled
+@field_options
+def add(
+    kind: Annotated[str, typer.Argument(help="The event's kind (floated, accepted, ...).")],
+    proposal: Annotated[str, typer.Argument(help="The proposal's slug.")],
+    source_url: Annotated[str | None, typer.Option("--source-url", help="One source in parts: its URL.")] = None,
+    source_outlet: Annotated[str | None, typer.Option("--source-outlet", help="... its outlet.")] = None,
+    source_title: Annotated[str | None, typer.Option("--source-title", help="... its title.")] = None,
+    source_published: Annotated[
+        str | None, typer.Option("--source-published", metavar="DATE", help="... the day it was published.")
+    ] = None,
+    source_attribution: Annotated[
+        str | None, typer.Option("--source-attribution", help="... who it attributes the claim to.")
+    ] = None,
+    source_quote: Annotated[str | None, typer.Option("--source-quote", help="... a short quote.")] = None,
+    json: ShowJsonOption = False,
+    dry_run: DryRunOption = False,
+    expect_version: ExpectOption = None,
+    db: DbOption = None,
+    **given: Any,
+) -> None:
+    """Record one event from options: no JSON to write. Prints the event stored and its warnings.
+
+    Example: tracker add accepted us-ua-30day-2025 --actor ukraine --occurred 2025-03-11
+    --source 'Reuters | Ukraine backs US ceasefire plan | 2025-03-11 | https://example.org/a'
+    """
+    from tracker.core import drafts
+
+    parts = {"url": source_url, "outlet": source_outlet, "title": source_title, "published": source_published,
+             "attribution": source_attribution, "quote": source_quote}  # fmt: skip
+    line = drafts.validated(drafts.build(kind, proposal, given, parts))
+    with _open(db, create=True) as t:
+        recorded = record_lines(t, [line], expect_version, dry_run)
+    show_recorded(recorded, json=json)
+
+
+def record_lines(t: Tracker, lines: list[Any], expect_version: int | None, dry_run: bool, name: Any = None) -> Recorded:
+    """Record (or, ``dry_run``, check) validated lines; an error names the option or field (``name``) as typed."""
+    try:
+        return t.record(lines, expect_version=expect_version, dry_run=dry_run)
+    except TrackerError as exc:
+        raise named(exc, name) from None
+
+
+@app.command()
+@handled
+def amend(
+    event: Annotated[str, typer.Argument(help="The id of the event to correct.")],
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", metavar="FIELD=VALUE", help="A field's new value; FIELD+=VALUE adds to a list."),
+    ] = None,
+    reason: ReasonOption = None,
+    actor: ByOption = None,
+    occurred: OnDayOption = None,
+    json: ShowJsonOption = False,
+    dry_run: DryRunOption = False,
+    expect_version: ExpectOption = None,
+    db: DbOption = None,
+) -> None:
+    """Correct fields of a recorded event: an 'amended' event built from it, keeping its id.
+
+    Example: tracker amend accepted-1f2e3d4c5b6a7980 --set occurred=2025-05-20 --reason 'the article dates it so'
+    """
+    from tracker.core import corrections, drafts
+
+    with _open(db) as t:
+        found = t.find(event, "amended")
+        assert found.current is not None
+        replacement = corrections.amended(found.current, set_ or [])
+        fixed = corrections.correction("amended", found.current, reason=reason_given(reason), actor=corrector(actor),
+                                       occurred=occurred or t.today(), replacement=replacement)  # fmt: skip
+        line = drafts.validated(fixed, correction_name)
+        recorded = record_lines(t, [line], expect_version, dry_run, correction_name)
+    show_recorded(recorded, json=json)
+
+
+@app.command()
+@handled
+def retract(
+    event: Annotated[str, typer.Argument(help="The id of the event to cancel.")],
+    reason: ReasonOption = None,
+    actor: ByOption = None,
+    occurred: OnDayOption = None,
+    json: ShowJsonOption = False,
+    dry_run: DryRunOption = False,
+    expect_version: ExpectOption = None,
+    db: DbOption = None,
+) -> None:
+    """Cancel a recorded event, as if it had never been recorded: a 'retracted' event naming it.
+
+    Example: tracker retract denied-0a1b2c3d4e5f6071 --reason 'the report was a hoax'
+    """
+    from tracker.core import corrections, drafts
+
+    with _open(db) as t:
+        found = t.find(event, "retracted")
+        fixed = corrections.correction("retracted", found.original, reason=reason_given(reason), actor=corrector(actor),
+                                       occurred=occurred or t.today())  # fmt: skip
+        line = drafts.validated(fixed, correction_name)
+        recorded = record_lines(t, [line], expect_version, dry_run, correction_name)
+    show_recorded(recorded, json=json)

@@ -883,3 +883,11 @@ def _chunks(items: Sequence[str] | Iterable[str]) -> Iterator[list[str]]:
     items = list(items)
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]
+
+
+def dry_run(store: Store, batch: Sequence[Line], expect_version: int | None = None) -> list[Line]:
+    """The lines ``store.append`` would add (validated as it validates them), writing nothing."""
+    todo = decide(batch, store._known(batch, store.head()[0]))
+    if expect_version is not None:
+        store._check_version({line.event.proposal for line in batch}, 0, expect_version)
+    return todo

@@ -99,7 +99,8 @@ def audit_text(a: Audit) -> str:
         for c in a.corrections:
             state = STATES[c.state]
             lines.append(
-                f"  #{c.seq} {c.type} of {c.target} by {c.actor}, recorded {c.recorded_at} ({state}): {c.reason}"
+                f"  #{c.seq} {NOUNS.get(c.type, c.type)} of {c.target} by {c.actor}, recorded {c.recorded_at} "
+                f"({state}): {c.reason}"
             )
             lines.append(
                 f"    original: {c.original.type} by {c.original.actor}, occurred {c.original.occurred} "
@@ -115,6 +116,8 @@ def audit_text(a: Audit) -> str:
     return printable_lines(lines)
 
 
+NOUNS = {"retracted": "retraction", "amended": "amendment"}
+"""A correction named as a noun: "#3 retraction of x", never "#3 retracted of x"."""
 STATES = {
     "applied": "applied",
     "later": "recorded after this question's cut-off, not applied",
@@ -160,7 +163,8 @@ def audit_markdown(a: Audit, names: Mapping[str, str] = EMPTY, titles: Mapping[s
     if a.corrections:
         out += ["", "Corrections:", ""]
         for c in a.corrections:
-            out.append(f"- \\#{c.seq} {md(c.type)} of `{c.target}` ({STATES[c.state]}): {md(c.reason)}")
+            noun = md(NOUNS.get(c.type, c.type))
+            out.append(f"- \\#{c.seq} {noun} of `{c.target}` ({STATES[c.state]}): {md(c.reason)}")
     if a.uncertain:
         out += ["", "May also have happened by then (not applied): " + ", ".join(md(u) for u in a.uncertain)]
     return "\n".join(out)
