@@ -182,3 +182,25 @@ def test_retracted_and_corrections(story: Path) -> None:
     # a retraction can itself be retracted: the rejection counts again
     assert run(story, "retract", rid, "--reason", "it was no hoax")[0] == 0
     assert current(story, "r")["type"] == "rejected"
+
+
+def test_an_event_may_be_named_by_its_seq(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tracker.cli import app as cli
+
+    db = str(tmp_path / "seq.db")
+    runner = CliRunner()
+    floated = (
+        '{"type": "floated", "id": "f", "proposal": "p", "actor": "a", "addressees": ["b"], "occurred": "2024-01-01"}'
+    )
+    assert runner.invoke(cli, ["append", floated, "--db", db]).exit_code == 0
+    rejected = '{"type": "rejected", "id": "r", "proposal": "p", "actor": "b", "occurred": "2024-01-02"}'
+    assert runner.invoke(cli, ["append", rejected, "--db", db]).exit_code == 0
+    assert "event r: seq 2" in runner.invoke(cli, ["show", "2", "--db", db]).stdout
+    amended = runner.invoke(cli, ["amend", "2", "--set", "occurred=2024-01-20", "--reason", "typo", "--db", db])
+    assert amended.exit_code == 0, amended.output
+    history = runner.invoke(cli, ["history", "p", "--json", "--db", db]).stdout
+    assert "2024-01-20" in history
+    missing = runner.invoke(cli, ["retract", "99", "--reason", "x", "--db", db])
+    assert missing.exit_code == 1 and "99" in missing.stderr

@@ -542,6 +542,7 @@ class Tracker:
         display names of its parties; NotFoundError with the closest ids if the log has no such event."""
         from tracker.core.listing import close_matches, event_detail, parties_of
 
+        event_id = self.event_id(event_id)
         row = self.store.conn.execute("SELECT proposal FROM events WHERE id = ?", (event_id,)).fetchone()
         if row is None:
             ids = [r[0] for r in self.store.conn.execute("SELECT id FROM events")]
@@ -626,12 +627,24 @@ class Tracker:
         from tracker.core.corrections import check_target, find
         from tracker.core.drafts import closest
 
+        eid = self.event_id(eid)
         row = self.store.conn.execute("SELECT proposal FROM events WHERE id = ?", (eid,)).fetchone()
         if row is None:
             # the latest ids only: a mistyped id is most often one just recorded, and the log may be large
             recent = [r[0] for r in self.store.conn.execute("SELECT id FROM events ORDER BY seq DESC LIMIT 50000")]
             return check_target(None, eid, kind, closest(eid, recent))
         return check_target(find(self.store.stream(row[0]), eid), eid, kind, "")
+
+    def event_id(self, ref: str) -> str:
+        """The id an event reference names: an id, or the event's seq (the number ``history``,
+        ``audit`` and ``log`` show) when no event has that text as its id."""
+        if ref.isascii() and ref.isdigit() and len(ref) < 19:
+            conn = self.store.conn
+            if conn.execute("SELECT 1 FROM events WHERE id = ?", (ref,)).fetchone() is None:
+                row = conn.execute("SELECT id FROM events WHERE seq = ?", (int(ref),)).fetchone()
+                if row is not None:
+                    return str(row[0])
+        return ref
 
     def today(self) -> str:
         """Today (UTC) by the recording clock: the default day of a correction."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from tracker.commands import complete
 from tracker.commands.app import DbOption, ExpectOption, _open, app, handled
 from tracker.commands.options import (
     ByOption,
@@ -70,7 +71,12 @@ def new(
 @app.command()
 @handled
 def edit(
-    event: Annotated[str, typer.Argument(help="The id of the event to correct.")],
+    event: Annotated[
+        str,
+        typer.Argument(
+            autocompletion=complete.events, help="The event to correct: its id, or its seq (as history shows it)."
+        ),
+    ],
     actor: ByOption = None,
     occurred: OnDayOption = None,
     format: FormatOption = "yaml",

@@ -19,7 +19,9 @@ SetOption = Annotated[
 @app.command()
 @handled
 def show(
-    event: Annotated[str, typer.Argument(autocompletion=complete.events, help="Event id.")],
+    event: Annotated[
+        str, typer.Argument(autocompletion=complete.events, help="The event: its id, or its seq (as history shows it).")
+    ],
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:

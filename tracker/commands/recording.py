@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tracker.api import Tracker
+from tracker.commands import complete
 from tracker.commands.app import (
     DbOption,
     ExpectOption,
@@ -235,7 +236,12 @@ def record_lines(t: Tracker, lines: list[Any], expect_version: int | None, dry_r
 @app.command()
 @handled
 def amend(
-    event: Annotated[str, typer.Argument(help="The id of the event to correct.")],
+    event: Annotated[
+        str,
+        typer.Argument(
+            autocompletion=complete.events, help="The event to correct: its id, or its seq (as history shows it)."
+        ),
+    ],
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", metavar="FIELD=VALUE", help="A field's new value; FIELD+=VALUE adds to a list."),
@@ -268,7 +274,12 @@ def amend(
 @app.command()
 @handled
 def retract(
-    event: Annotated[str, typer.Argument(help="The id of the event to cancel.")],
+    event: Annotated[
+        str,
+        typer.Argument(
+            autocompletion=complete.events, help="The event to cancel: its id, or its seq (as history shows it)."
+        ),
+    ],
     reason: ReasonOption = None,
     actor: ByOption = None,
     occurred: OnDayOption = None,
