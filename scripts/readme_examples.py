@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import sys
 import tempfile
 from pathlib import Path
@@ -20,9 +19,7 @@ from typer.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from test_readme import COMMANDS_RUN, prepare  # noqa: E402
-
-from tracker.cli import app  # noqa: E402
+from test_readme import command_time, prepare, run  # noqa: E402
 
 
 def main() -> None:
@@ -37,10 +34,10 @@ def main() -> None:
         out = []
         for line in match.group(1).splitlines():
             if line.startswith("$ "):
-                with freeze_time(COMMANDS_RUN.format(minute=count)):
-                    result = runner.invoke(app, shlex.split(line[2:])[1:])
+                with freeze_time(command_time(count)):
+                    output = run(runner, line[2:])
                 count += 1
-                out += [line, result.output.rstrip()]
+                out += [line, output.rstrip()] if output.strip() else [line]
         return "```console\n" + "\n".join(out) + "\n```"
 
     readme = ROOT / "README.md"

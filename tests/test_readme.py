@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +22,9 @@ from tracker.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_RECORDED = "2026-11-22T09:00:00Z"
-COMMANDS_RUN = "2026-11-22T10:{minute:02d}:00Z"  # command i runs at 10:i, so each append has its own time
+def command_time(i: int) -> str:
+    """Command i runs at 10:00 plus i minutes, so each append has its own recording time."""
+    return f"2026-11-22T{10 + i // 60:02d}:{i % 60:02d}:00Z"
 
 
 def console_examples(text: str) -> Iterator[tuple[str, str]]:
@@ -49,7 +52,23 @@ def prepare(folder: Path) -> dict[str, str]:
         t.load_corpus()
     for name in ("events", "tests"):
         (folder / name).symlink_to(ROOT / name)
-    return {"TRACKER_DB": str(db), "COLUMNS": "200", "TRACKER_EDITOR": "analyst"}
+    editor = f"{sys.executable} {ROOT / 'tests' / 'walkthrough' / 'editor.py'}"
+    return {"TRACKER_DB": str(db), "COLUMNS": "160", "TRACKER_EDITOR": "analyst", "EDITOR": editor, "VISUAL": editor}
+
+
+def run(runner: CliRunner, command: str) -> str:
+    """What a README command prints on the terminal. ``> FILE`` at the end writes stdout to FILE, as
+    the shell would (then only stderr shows)."""
+    args = shlex.split(command)
+    assert args[0] == "tracker", command
+    target = None
+    if len(args) > 2 and args[-2] == ">":
+        args, target = args[:-2], args[-1]
+    result = runner.invoke(app, args[1:])
+    if target is None:
+        return result.output
+    Path(target).write_text(result.stdout, encoding="utf-8")
+    return result.stderr
 
 
 def test_readme_console_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -60,11 +79,9 @@ def test_readme_console_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     examples = list(console_examples((ROOT / "README.md").read_text(encoding="utf-8")))
     assert len(examples) >= 5
     for minute, (command, expected) in enumerate(examples):
-        args = shlex.split(command)
-        assert args[0] == "tracker", command
-        with freeze_time(COMMANDS_RUN.format(minute=minute)):
-            result = runner.invoke(app, args[1:])
-        assert result.output.rstrip() == expected.rstrip(), f"README example differs: {command}"
+        with freeze_time(command_time(minute)):
+            output = run(runner, command)
+        assert output.rstrip() == expected.rstrip(), f"README example differs: {command}"
 
 
 def test_readme_python_examples(
