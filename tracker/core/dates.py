@@ -106,6 +106,10 @@ def _plain(text: str) -> tuple[date, date] | None:
         raise DateError(f"not a real calendar date: {text!r}") from None
 
 
+FORMS = "write a day 2024-11-26, a month 2024-11, a year 2024, an interval 2024-09/2024-11 or about 2024~"
+"""The forms a user most needs, named in every refusal of a date."""
+
+
 def _library(text: str) -> tuple[date, date]:
     """The rare forms, through the (slow) edtf package; fuzzy bounds where it has them."""
     import edtf  # noqa: PLC0415 - lazy: importing edtf costs ~100 ms
@@ -114,7 +118,7 @@ def _library(text: str) -> tuple[date, date]:
         parsed = edtf.parse_edtf(text)
         low, high = parsed.lower_fuzzy(), parsed.upper_fuzzy()
     except Exception:  # the library raises several unrelated types on bad input
-        raise DateError(f"not an EDTF date: {text!r}") from None
+        raise DateError(f"not an EDTF date: {text!r}; {FORMS}") from None
     if not isinstance(low, tuple) or not isinstance(high, tuple):
         raise DateError(f"not an EDTF date the tracker can bound: {text!r}")
     if low[0] < 1 or high[0] > 9999:
@@ -133,11 +137,11 @@ def _side(text: str, open_value: date) -> tuple[date, date]:
 def bounds(text: str) -> Bounds:
     """Earliest and latest possible day of an EDTF date; raises DateError if it is not one."""
     if not isinstance(text, str) or not text or len(text) > 64 or text != text.strip() or not text.isascii():
-        raise DateError(f"not an EDTF date: {text!r}")
+        raise DateError(f"not an EDTF date: {text!r}; {FORMS}")
     if "/" in text and not text.startswith(("[", "{")):
         start_text, _, end_text = text.partition("/")
         if "/" in end_text or (start_text in ("", "..") and end_text in ("", "..")):
-            raise DateError(f"not an EDTF interval: {text!r}")
+            raise DateError(f"not an EDTF date: {text!r}; {FORMS}")
         start = _side(start_text, date(1, 1, 1))
         end = _side(end_text, date(9999, 12, 31))
         if start[0] > end[1]:
