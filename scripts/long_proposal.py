@@ -41,9 +41,7 @@ def measure(args: list[str], db: Path) -> dict[str, Any]:
     start = time.monotonic()
     env = {**os.environ, ENV_DB: str(db)}
     with open(os.devnull, "wb") as sink:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "tracker", *args], stdout=sink, stderr=subprocess.PIPE, env=env
-        )
+        child = subprocess.Popen([sys.executable, "-m", "tracker", *args], stdout=sink, stderr=subprocess.PIPE, env=env)
         assert child.stderr is not None
         err = child.stderr.read().decode(errors="replace")
         _, status, usage = os.wait4(child.pid, 0)
@@ -63,7 +61,9 @@ def run(events: int, seed: int, folder: Path) -> dict[str, Any]:
     out: dict[str, Any] = {"events": written, "file_mb": round(file.stat().st_size / 2**20, 1)}
     for name, template in COMMANDS.items():
         out[name] = measure([part.format(file=file) for part in template], db)
-    out["db_mb"] = round(db.stat().st_size / 2**20, 1)
+        if out[name]["exit"] and name == "import":
+            break
+    out["db_mb"] = round(db.stat().st_size / 2**20, 1) if db.exists() else None
     return out
 
 

@@ -102,6 +102,25 @@ class _Fold:
                 self._states.append(state)
         self.state = state
 
+    def replace(self, records: Sequence[Record]) -> None:
+        """Make ``records`` (in replay order) the certain events, refolding from the checkpoint before
+        the first that differs: a correction changes the log from its target on, not from the start."""
+        same = 0
+        for new, old in zip(records, self.records, strict=False):
+            if new is not old and (new.order != old.order or new.event != old.event):
+                break
+            same += 1
+        self.keys, self.records = [r.order for r in records], list(records)
+        i = max(0, bisect_right(self._at, same) - 1)
+        del self._at[i + 1 :], self._states[i + 1 :]
+        state = self._states[i]
+        for place in range(self._at[i], len(self.records)):
+            state = apply(state, self.records[place].event)
+            if (place + 1) % _EVERY == 0:
+                self._at.append(place + 1)
+                self._states.append(state)
+        self.state = state
+
     def settle(self, bound: Order | None) -> None:
         """No event made certain from now on sorts before ``bound`` (None: no event comes any more):
         drop the checkpoints no refold can start from."""
@@ -252,25 +271,22 @@ def _sweep_recorded(proposal: str, records: Sequence[Record], since: str | None)
     """Intervals over recording time: at each recording time, the effective log as of then.
 
     A batch without corrections only adds events, so the fold goes on; a batch with a
-    retraction or an amendment refolds the effective log from the start.
+    retraction or an amendment refolds the effective log from the first event it changes.
     """
     batches: dict[str, list[Record]] = {}
     for rec in records:
         batches.setdefault(rec.recorded_at, []).append(rec)
     times = sorted(batches)
-    later = _later_first([batches[moment] for moment in times])
-    fold = _Fold(proposal)
+    fold = _Fold(proposal)  # never settled: a correction may reach back anywhere
     seen: list[Record] = []
     out: list[Interval] = []
     for i, moment in enumerate(times):
         batch = batches[moment]
         seen += batch
         if has_correction(batch):
-            fold = _Fold(proposal)
-            fold.add(effective(seen))
+            fold.replace(sorted(effective(seen), key=lambda r: r.order))
         else:
             fold.add(batch)
-        fold.settle(later[i])  # a later correction refolds from nothing: it needs no settled state
         if (since is not None and moment < since) or not fold.records:
             continue
         valid_to = times[i + 1] if i + 1 < len(times) else None
