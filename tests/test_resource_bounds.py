@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 import tracker.api
 import tracker.arguments
+import tracker.store.files
 from tracker.api import Tracker
 from tracker.cli import app
 from tracker.core import codec, jsonin
@@ -36,7 +37,7 @@ LIMIT = 64 * 1024
 
 @pytest.fixture
 def small_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    for module in (tracker.api, tracker.arguments):
+    for module in (tracker.api, tracker.arguments, tracker.store.files):
         monkeypatch.setattr(module, "MAX_DIAGNOSE_BYTES", LIMIT)
         monkeypatch.setattr(module, "MAX_LINE_BYTES", 4096)
 
@@ -78,7 +79,8 @@ def test_an_over_long_first_line_is_refused_while_it_is_read(tmp_path: Path, sma
 
 
 def test_an_over_long_later_line_of_an_import_is_refused_while_read(tmp_path: Path, small_limit: None) -> None:
-    source = _endless(tmp_path / "later.jsonl", [json.dumps(ev("floated", id="f"))] * 2)
+    lines = [json.dumps(ev("floated", id="f")), json.dumps(ev("floated", id="g", proposal="q"))]
+    source = _endless(tmp_path / "later.jsonl", lines)
     with Tracker(tmp_path / "t.db") as t:
         peak, caught = _peak(lambda: t.import_file(source))
         assert t.head()[0] == 0
@@ -280,3 +282,31 @@ def test_a_repeated_key_in_a_restored_export_is_refused(tmp_path: Path) -> None:
     assert (
         str(caught.value) == f"{source}:3: duplicate key 'seq' in one JSON object (which value is meant is ambiguous)"
     )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_checkpointed_fold_answers_as_a_fold_from_nothing(seed: int) -> None:
+    """Events made certain in any order, settled as the sweep settles them, and corrections replacing
+    the log: the state is always that of folding the certain events, sorted, from nothing."""
+    import random
+
+    from tracker.core.intervals import _Fold, same_state
+    from tracker.core.replay import fold
+
+    rng = random.Random(seed)
+    records = _long_proposal(300)
+    proposal = records[0].proposal
+    pending = records[:]
+    rng.shuffle(pending)
+    folding = _Fold(proposal)
+    done: list[Record] = []
+    while pending:
+        group = pending[: rng.randint(1, 40)]
+        pending = pending[len(group) :]
+        folding.add(group)
+        done += group
+        folding.settle(min((r.order for r in pending), default=None))
+        assert same_state(folding.state, fold(proposal, done)), len(done)
+    kept = sorted(rng.sample(done, 200), key=lambda r: r.order)
+    folding.replace(kept)
+    assert same_state(folding.state, fold(proposal, kept))

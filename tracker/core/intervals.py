@@ -111,7 +111,9 @@ class _Fold:
                 break
             same += 1
         self.keys, self.records = [r.order for r in records], list(records)
-        i = max(0, bisect_right(self._at, same) - 1)
+        i = bisect_right(self._at, same) - 1
+        if i < 0:  # settled past it: refold everything
+            self._at, self._states, i = [0], [empty(self.proposal)], 0
         del self._at[i + 1 :], self._states[i + 1 :]
         state = self._states[i]
         for place in range(self._at[i], len(self.records)):
