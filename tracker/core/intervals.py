@@ -20,7 +20,7 @@ replay it per proposal.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -166,21 +166,27 @@ def same_state(a: State, b: State) -> bool:
     )
 
 
-def _emit(out: list[Interval], piece: Interval) -> None:
-    """Append a piece, merging it into the previous one when the answer is the same."""
-    if out:
-        last = out[-1]
+def _merged(pieces: Iterable[Interval]) -> Iterator[Interval]:
+    """The pieces in order, each merged into the one before when the answer is the same; a piece
+    is passed on as soon as the next cannot merge into it (the caller may pack it and let it go)."""
+    last: Interval | None = None
+    for piece in pieces:
         if (
-            last.valid_to == piece.valid_from
+            last is not None
+            and last.valid_to == piece.valid_from
             and last.status == piece.status
             and last.uncertain == piece.uncertain
             and same_state(last.state, piece.state)
         ):
-            out[-1] = Interval(
+            last = Interval(
                 last.proposal, last.axis, last.valid_from, piece.valid_to, last.status, last.uncertain, last.state
             )
-            return
-    out.append(piece)
+            continue
+        if last is not None:
+            yield last
+        last = piece
+    if last is not None:
+        yield last
 
 
 def sweep_days(
@@ -198,9 +204,20 @@ def sweep_days(
     events that are uncertain from their earliest day on and never become certain (the
     timeline's events whose publication straddles its ``known_by``).
     """
+    return list(_merged(_day_pieces(proposal, axis, live, get, since, maybe)))
+
+
+def _day_pieces(
+    proposal: str,
+    axis: Axis,
+    live: Sequence[Record],
+    get: Callable[[Record], Bounds | None],
+    since: str | None,
+    maybe: Sequence[Record],
+) -> Iterator[Interval]:
     placed = [(rec, b) for rec in live if (b := get(rec)) is not None]
     if not placed and not maybe:
-        return []
+        return
     starts: dict[str, list[Record]] = {}  # only events uncertain for a while (earliest < latest)
     ends: dict[str, list[Record]] = {}
     for rec, b in placed:
@@ -224,12 +241,11 @@ def sweep_days(
     fold.add(before)
     if first:
         fold.settle(later[first - 1])
-    out: list[Interval] = []
     ids = _ids(active)  # recomputed only when the set of uncertain events changes
     if first and since is not None and (first == len(points) or points[first] != since):
         # the cut falls between two points: the answer there is the one of the point before
         valid_to = points[first] if first < len(points) else None
-        _emit_judged(out, Interval(proposal, axis, since, valid_to, fold.state["status"], ids, fold.state))
+        yield from _judged(Interval(proposal, axis, since, valid_to, fold.state["status"], ids, fold.state))
     for i in range(first, len(points)):
         point = points[i]
         changed = False
@@ -245,16 +261,15 @@ def sweep_days(
         fold.add(done)
         fold.settle(later[i])
         valid_to = points[i + 1] if i + 1 < len(points) else None
-        _emit_judged(out, Interval(proposal, axis, point, valid_to, fold.state["status"], ids, fold.state))
-    return out
+        yield from _judged(Interval(proposal, axis, point, valid_to, fold.state["status"], ids, fold.state))
 
 
-def _emit_judged(out: list[Interval], piece: Interval) -> None:
-    """Emit a piece of a day axis; on the ``on`` axis, split where a transition with no event falls
+def _judged(piece: Interval) -> Iterator[Interval]:
+    """A piece of a day axis; on the ``on`` axis, split where a transition with no event falls
     (an agreement coming into force, expiring: ``rules.status_at``), each part with its status and
     the terms still uncertain on its days."""
     if piece.axis != "on":
-        _emit(out, piece)
+        yield piece
         return
     end = piece.valid_to
     cuts = [d for d in breakpoints(piece.state) if piece.valid_from < d and (end is None or d < end)]
@@ -262,7 +277,7 @@ def _emit_judged(out: list[Interval], piece: Interval) -> None:
     for start, end in zip(edges, edges[1:], strict=False):
         assert start is not None
         status, marks = status_at(piece.state, start)
-        _emit(out, Interval(piece.proposal, "on", start, end, status, piece.uncertain + marks, piece.state))
+        yield Interval(piece.proposal, "on", start, end, status, piece.uncertain + marks, piece.state)
 
 
 def _ids(active: dict[str, Record]) -> tuple[str, ...]:
@@ -305,16 +320,22 @@ def intervals(
     there. The pieces before it do not change when a batch brings no correction and
     nothing earlier on that axis (a new batch is always recorded last).
     """
+    return list(each_interval(proposal, records, axes, since=since))
+
+
+def each_interval(
+    proposal: str, records: Sequence[Record], axes: Sequence[Axis] = AXES, *, since: Mapping[str, str] | None = None
+) -> Iterator[Interval]:
+    """``intervals``, one piece at a time: a caller that packs each piece as it comes (the store)
+    holds one state at a time, not one per piece."""
     since = since or {}
-    out: list[Interval] = []
     live = effective(records) if "on" in axes or "known_by" in axes else []
     if "on" in axes:
-        out += sweep_days(proposal, "on", live, _bounds_on, since.get("on"))
+        yield from _merged(_day_pieces(proposal, "on", live, _bounds_on, since.get("on"), ()))
     if "known_by" in axes:
-        out += sweep_days(proposal, "known_by", live, _bounds_known, since.get("known_by"))
+        yield from _merged(_day_pieces(proposal, "known_by", live, _bounds_known, since.get("known_by"), ()))
     if "as_recorded" in axes:
-        out += _sweep_recorded(proposal, records, since.get("as_recorded"))
-    return out
+        yield from _sweep_recorded(proposal, records, since.get("as_recorded"))
 
 
 def extend(
