@@ -57,6 +57,7 @@ class Packer:
         self.links: list[LinkRow] = []
         self._ids: dict[int, int] = {}
         self._kept: list[Chain] = []
+        self._written: set[int] = set()  # a refold makes new nodes of the same links: each is listed once
 
     def _head(self, chain: Chain | Stored | None) -> list[int] | None:
         if chain is None:
@@ -74,7 +75,9 @@ class Packer:
             lid = link_id(parent, item)
             self._ids[id(link)] = lid
             self._kept.append(link)
-            self.links.append((self.proposal, lid, parent, item))
+            if lid not in self._written:
+                self._written.add(lid)
+                self.links.append((self.proposal, lid, parent, item))
             parent = lid
         return [self._ids[id(chain)], chain.size]
 
