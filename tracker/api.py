@@ -12,8 +12,9 @@ from typing import IO, TYPE_CHECKING, Any, cast
 from tracker.core.dates import DateError, asked_day, asked_moment, future
 from tracker.core.events import Event, event_body, parse_event
 from tracker.core.history import HistoryEntry, story
+from tracker.core.jsonin import numbered_lines
 from tracker.core.replay import Answer, Question, Record, answer_one, effective
-from tracker.core.validate import Line, parse_line
+from tracker.core.validate import MAX_DIAGNOSE_BYTES, MAX_LINE_BYTES, Line, parse_line
 from tracker.errors import InputError, NotFoundError, TrackerError
 from tracker.store import clock
 from tracker.store.clock import instant
@@ -71,12 +72,17 @@ def future_notes(on: str | None = None, known_by: str | None = None, as_recorded
     return notes
 
 
+def _bounded(handle: IO[bytes], file: str) -> Iterator[tuple[int, bytes]]:
+    # Bounded reads: a hostile file with no newline must not be read into memory whole.
+    return numbered_lines(handle, file, MAX_DIAGNOSE_BYTES, MAX_LINE_BYTES)
+
+
 def _is_export(path: Path) -> bool:
     """True if the file's first non-blank line is a row of ``tracker export``."""
     from tracker.store.backup import is_export
 
     with path.open("rb") as handle:
-        for raw in handle:
+        for _, raw in _bounded(handle, str(path)):
             if raw.strip():
                 return is_export(raw)
     return False
@@ -432,7 +438,7 @@ class Tracker:
 
         names: list[tuple[Any, str]] = []
         with handle:
-            lines = names_log.split_export(enumerate(handle, start=1), names, str(source))
+            lines = names_log.split_export(_bounded(handle, str(source)), names, str(source))
             result = self.store.restore(read_export(lines, str(source)))
         if names:  # a second transaction: the events are restored whether or not the names can be
             names_log.append_recorded(self.store.conn, names, self.store.busy_timeout)

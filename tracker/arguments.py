@@ -20,6 +20,7 @@ import re
 from datetime import UTC, datetime
 from typing import BinaryIO
 
+from tracker.core.jsonin import numbered_lines
 from tracker.core.validate import MAX_DIAGNOSE_BYTES, MAX_LINE_BYTES
 from tracker.errors import InputError
 
@@ -87,10 +88,4 @@ def check_search(text: str) -> None:
 def stdin_lines(stream: BinaryIO) -> list[tuple[int, bytes]]:
     """The non-blank lines of a byte stream, numbered, split on ``\\n`` only; a line longer than
     the limit is refused while it is read, never held whole."""
-    out = []
-    for number, raw in enumerate(iter(lambda: stream.readline(MAX_DIAGNOSE_BYTES + 1), b""), start=1):
-        if len(raw) > MAX_DIAGNOSE_BYTES:
-            raise InputError(f"line longer than {MAX_LINE_BYTES} bytes", file="<stdin>", line=number)
-        if raw.strip():
-            out.append((number, raw))
-    return out
+    return [(n, raw) for n, raw in numbered_lines(stream, "<stdin>", MAX_DIAGNOSE_BYTES, MAX_LINE_BYTES) if raw.strip()]

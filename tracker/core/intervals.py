@@ -19,15 +19,15 @@ replay it per proposal.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Callable, Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from tracker.core.dates import Bounds
-from tracker.core.replay import Record, effective, has_correction
+from tracker.core.replay import Order, Record, effective, has_correction
 from tracker.core.rules import CORRECTIONS, apply, breakpoints, status_at
-from tracker.core.state import State, empty
+from tracker.core.state import CHAINS, FIELDS, Chain, State, empty
 
 Axis = Literal["on", "known_by", "as_recorded"]
 AXES: tuple[Axis, ...] = ("on", "known_by", "as_recorded")
@@ -54,50 +54,139 @@ def _bounds_known(rec: Record) -> Bounds | None:
     return rec.reported
 
 
+_EVERY = 32
+"""The fold keeps the state after every ``_EVERY``-th event (a refold starts at most that many
+events before the event that sorts in) rather than after each one."""
+
+
 class _Fold:
-    """Certain events in replay order, with the state after each (refold from a place)."""
+    """Certain events in replay order, the state after all of them, and checkpoints: the state
+    after every ``_EVERY``-th event from the last place an event made certain later can still sort
+    into (``settle``). An event made certain out of order refolds from the checkpoint before it.
+
+    Keeping the state after every event, as this once did, is quadratic in a stream whose state
+    grows with it (a stance per actor: 10,000 events in one proposal took gigabytes); these
+    checkpoints hold at most one state in ``_EVERY`` of the events not yet settled.
+    """
 
     def __init__(self, proposal: str) -> None:
         self.proposal = proposal
-        self.keys: list[tuple[str, str, int, str]] = []
+        self.keys: list[Order] = []
         self.records: list[Record] = []
-        self.states: list[State] = []
+        self.state: State = empty(proposal)
+        """The state after every certain event."""
+        self._at: list[int] = [0]  # checkpoint i: the state after the first _at[i] events
+        self._states: list[State] = [self.state]
 
     def add(self, recs: Sequence[Record]) -> None:
-        """Make these events certain and refold from the first place that changed."""
-        first = len(self.keys)
+        """Make these events certain: fold them on, or refold from the checkpoint before the first that sorts in."""
+        end = len(self.keys)
+        first = end
         for rec in recs:
             at = bisect_left(self.keys, rec.order)
             self.keys.insert(at, rec.order)
             self.records.insert(at, rec)
             first = min(first, at)
-        del self.states[first:]
-        state = self.states[-1] if self.states else empty(self.proposal)
-        for rec in self.records[first:]:
-            state = apply(state, rec.event)
-            self.states.append(state)
+        if first < end:
+            i = bisect_right(self._at, first) - 1
+            if i < 0:  # settled past it (a caller's bound was wrong): stay right, refold everything
+                self._at, self._states, i = [0], [empty(self.proposal)], 0
+            del self._at[i + 1 :], self._states[i + 1 :]
+            first, state = self._at[i], self._states[i]
+        else:
+            state = self.state
+        for place in range(first, len(self.records)):
+            state = apply(state, self.records[place].event)
+            if (place + 1) % _EVERY == 0:
+                self._at.append(place + 1)
+                self._states.append(state)
+        self.state = state
 
-    @property
-    def state(self) -> State:
-        """The state after every certain event."""
-        return self.states[-1] if self.states else empty(self.proposal)
+    def replace(self, records: Sequence[Record]) -> None:
+        """Make ``records`` (in replay order) the certain events, refolding from the checkpoint before
+        the first that differs: a correction changes the log from its target on, not from the start."""
+        same = 0
+        for new, old in zip(records, self.records, strict=False):
+            if new is not old and (new.order != old.order or new.event != old.event):
+                break
+            same += 1
+        self.keys, self.records = [r.order for r in records], list(records)
+        i = bisect_right(self._at, same) - 1
+        if i < 0:  # settled past it: refold everything
+            self._at, self._states, i = [0], [empty(self.proposal)], 0
+        del self._at[i + 1 :], self._states[i + 1 :]
+        state = self._states[i]
+        for place in range(self._at[i], len(self.records)):
+            state = apply(state, self.records[place].event)
+            if (place + 1) % _EVERY == 0:
+                self._at.append(place + 1)
+                self._states.append(state)
+        self.state = state
+
+    def settle(self, bound: Order | None) -> None:
+        """No event made certain from now on sorts before ``bound`` (None: no event comes any more):
+        drop the checkpoints no refold can start from."""
+        settled = len(self.keys) if bound is None else bisect_left(self.keys, bound)
+        keep = bisect_right(self._at, settled) - 1
+        if keep > 0:
+            del self._at[:keep], self._states[:keep]
 
 
-def _emit(out: list[Interval], piece: Interval) -> None:
-    """Append a piece, merging it into the previous one when the answer is the same."""
-    if out:
-        last = out[-1]
+def _later_first(groups: Sequence[Sequence[Record]]) -> list[Order | None]:
+    """For each index i, the earliest replay order among the records of groups i+1, i+2, ... (None: none)."""
+    out: list[Order | None] = [None] * len(groups)
+    low: Order | None = None
+    for i in range(len(groups) - 1, -1, -1):
+        out[i] = low
+        for rec in groups[i]:
+            if low is None or rec.order < low:
+                low = rec.order
+    return out
+
+
+def _same_chain(a: object, b: object) -> bool:
+    """Two persistent lists equal, walked without recursion (tuple equality recurses once per link
+    and overflowed the stack on a stream of a few thousand warnings)."""
+    while a is not b:
+        if not (isinstance(a, Chain) and isinstance(b, Chain)):
+            return a == b
+        if a.size != b.size or a.item != b.item:
+            return False
+        a, b = a.parent, b.parent
+    return True
+
+
+def same_state(a: State, b: State) -> bool:
+    """Whether two states are equal (their growing lists compared link by link)."""
+    if a is b:
+        return True
+    return all(
+        _same_chain(a[name], b[name]) if name in CHAINS else a[name] == b[name]  # type: ignore[literal-required]
+        for name in FIELDS
+    )
+
+
+def _merged(pieces: Iterable[Interval]) -> Iterator[Interval]:
+    """The pieces in order, each merged into the one before when the answer is the same; a piece
+    is passed on as soon as the next cannot merge into it (the caller may pack it and let it go)."""
+    last: Interval | None = None
+    for piece in pieces:
         if (
-            last.valid_to == piece.valid_from
+            last is not None
+            and last.valid_to == piece.valid_from
             and last.status == piece.status
             and last.uncertain == piece.uncertain
-            and last.state == piece.state
+            and same_state(last.state, piece.state)
         ):
-            out[-1] = Interval(
+            last = Interval(
                 last.proposal, last.axis, last.valid_from, piece.valid_to, last.status, last.uncertain, last.state
             )
-            return
-    out.append(piece)
+            continue
+        if last is not None:
+            yield last
+        last = piece
+    if last is not None:
+        yield last
 
 
 def sweep_days(
@@ -115,9 +204,20 @@ def sweep_days(
     events that are uncertain from their earliest day on and never become certain (the
     timeline's events whose publication straddles its ``known_by``).
     """
+    return list(_merged(_day_pieces(proposal, axis, live, get, since, maybe)))
+
+
+def _day_pieces(
+    proposal: str,
+    axis: Axis,
+    live: Sequence[Record],
+    get: Callable[[Record], Bounds | None],
+    since: str | None,
+    maybe: Sequence[Record],
+) -> Iterator[Interval]:
     placed = [(rec, b) for rec in live if (b := get(rec)) is not None]
     if not placed and not maybe:
-        return []
+        return
     starts: dict[str, list[Record]] = {}  # only events uncertain for a while (earliest < latest)
     ends: dict[str, list[Record]] = {}
     for rec, b in placed:
@@ -137,13 +237,15 @@ def sweep_days(
         for rec in ends.get(point, ()):
             active.pop(rec.id, None)
             before.append(rec)
+    later = _later_first([ends.get(point, ()) for point in points])
     fold.add(before)
-    out: list[Interval] = []
+    if first:
+        fold.settle(later[first - 1])
     ids = _ids(active)  # recomputed only when the set of uncertain events changes
     if first and since is not None and (first == len(points) or points[first] != since):
         # the cut falls between two points: the answer there is the one of the point before
         valid_to = points[first] if first < len(points) else None
-        _emit_judged(out, Interval(proposal, axis, since, valid_to, fold.state["status"], ids, fold.state))
+        yield from _judged(Interval(proposal, axis, since, valid_to, fold.state["status"], ids, fold.state))
     for i in range(first, len(points)):
         point = points[i]
         changed = False
@@ -157,17 +259,17 @@ def sweep_days(
         if changed:
             ids = _ids(active)
         fold.add(done)
+        fold.settle(later[i])
         valid_to = points[i + 1] if i + 1 < len(points) else None
-        _emit_judged(out, Interval(proposal, axis, point, valid_to, fold.state["status"], ids, fold.state))
-    return out
+        yield from _judged(Interval(proposal, axis, point, valid_to, fold.state["status"], ids, fold.state))
 
 
-def _emit_judged(out: list[Interval], piece: Interval) -> None:
-    """Emit a piece of a day axis; on the ``on`` axis, split where a transition with no event falls
+def _judged(piece: Interval) -> Iterator[Interval]:
+    """A piece of a day axis; on the ``on`` axis, split where a transition with no event falls
     (an agreement coming into force, expiring: ``rules.status_at``), each part with its status and
     the terms still uncertain on its days."""
     if piece.axis != "on":
-        _emit(out, piece)
+        yield piece
         return
     end = piece.valid_to
     cuts = [d for d in breakpoints(piece.state) if piece.valid_from < d and (end is None or d < end)]
@@ -175,7 +277,7 @@ def _emit_judged(out: list[Interval], piece: Interval) -> None:
     for start, end in zip(edges, edges[1:], strict=False):
         assert start is not None
         status, marks = status_at(piece.state, start)
-        _emit(out, Interval(piece.proposal, "on", start, end, status, piece.uncertain + marks, piece.state))
+        yield Interval(piece.proposal, "on", start, end, status, piece.uncertain + marks, piece.state)
 
 
 def _ids(active: dict[str, Record]) -> tuple[str, ...]:
@@ -186,21 +288,20 @@ def _sweep_recorded(proposal: str, records: Sequence[Record], since: str | None)
     """Intervals over recording time: at each recording time, the effective log as of then.
 
     A batch without corrections only adds events, so the fold goes on; a batch with a
-    retraction or an amendment refolds the effective log from the start.
+    retraction or an amendment refolds the effective log from the first event it changes.
     """
     batches: dict[str, list[Record]] = {}
     for rec in records:
         batches.setdefault(rec.recorded_at, []).append(rec)
     times = sorted(batches)
-    fold = _Fold(proposal)
+    fold = _Fold(proposal)  # never settled: a correction may reach back anywhere
     seen: list[Record] = []
     out: list[Interval] = []
     for i, moment in enumerate(times):
         batch = batches[moment]
         seen += batch
         if has_correction(batch):
-            fold = _Fold(proposal)
-            fold.add(effective(seen))
+            fold.replace(sorted(effective(seen), key=lambda r: r.order))
         else:
             fold.add(batch)
         if (since is not None and moment < since) or not fold.records:
@@ -219,16 +320,22 @@ def intervals(
     there. The pieces before it do not change when a batch brings no correction and
     nothing earlier on that axis (a new batch is always recorded last).
     """
+    return list(each_interval(proposal, records, axes, since=since))
+
+
+def each_interval(
+    proposal: str, records: Sequence[Record], axes: Sequence[Axis] = AXES, *, since: Mapping[str, str] | None = None
+) -> Iterator[Interval]:
+    """``intervals``, one piece at a time: a caller that packs each piece as it comes (the store)
+    holds one state at a time, not one per piece."""
     since = since or {}
-    out: list[Interval] = []
     live = effective(records) if "on" in axes or "known_by" in axes else []
     if "on" in axes:
-        out += sweep_days(proposal, "on", live, _bounds_on, since.get("on"))
+        yield from _merged(_day_pieces(proposal, "on", live, _bounds_on, since.get("on"), ()))
     if "known_by" in axes:
-        out += sweep_days(proposal, "known_by", live, _bounds_known, since.get("known_by"))
+        yield from _merged(_day_pieces(proposal, "known_by", live, _bounds_known, since.get("known_by"), ()))
     if "as_recorded" in axes:
-        out += _sweep_recorded(proposal, records, since.get("as_recorded"))
-    return out
+        yield from _sweep_recorded(proposal, records, since.get("as_recorded"))
 
 
 def extend(

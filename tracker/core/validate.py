@@ -135,6 +135,7 @@ def parse_line(text: str | bytes, number: int | None = None, file: str | None = 
         message = f"malformed JSON (recursion limit exceeded: nested deeper than {jsonin.MAX_DEPTH} levels)"
         raise InputError(message, file=file, line=number)
     try:
+        jsonin.refuse_duplicates(text)  # pydantic's parser keeps the last value of a repeated key
         event = _event(text)
     except ValidationError as exc:
         name, message = _field(exc, text)

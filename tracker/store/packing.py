@@ -48,13 +48,16 @@ class Packer:
     """Packs the states of one proposal, collecting the ``links`` rows their lists need.
 
     Ids are memoised by chain node (``id()``): the states packed by one packer share their
-    chains, so each element is hashed once. Keep the states alive while the packer is used.
+    chains, so each element is hashed once. The packer keeps every node it memoised alive (an
+    ``id()`` is reused once its object is freed), so states may be dropped as soon as packed.
     """
 
     def __init__(self, proposal: str) -> None:
         self.proposal = proposal
         self.links: list[LinkRow] = []
         self._ids: dict[int, int] = {}
+        self._kept: list[Chain] = []
+        self._written: set[int] = set()  # a refold makes new nodes of the same links: each is listed once
 
     def _head(self, chain: Chain | Stored | None) -> list[int] | None:
         if chain is None:
@@ -71,7 +74,10 @@ class Packer:
             item = compact(link.item)
             lid = link_id(parent, item)
             self._ids[id(link)] = lid
-            self.links.append((self.proposal, lid, parent, item))
+            self._kept.append(link)
+            if lid not in self._written:
+                self._written.add(lid)
+                self.links.append((self.proposal, lid, parent, item))
             parent = lid
         return [self._ids[id(chain)], chain.size]
 
@@ -104,9 +110,7 @@ def _copy(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else dict(value) if isinstance(value, dict) else value
 
 
-def unpack(
-    proposal: str, status: str | None, text: str, read: Callable[[int], list[Any]] | None
-) -> dict[str, Any]:
+def unpack(proposal: str, status: str | None, text: str, read: Callable[[int], list[Any]] | None) -> dict[str, Any]:
     """A packed state in its JSON form (``state.as_json``), its lists read by ``read`` (a last link's id ->
     the list's elements). ``read`` None leaves the lists unread: each element an empty dict, so that
     only their lengths are right (what the status table shows)."""

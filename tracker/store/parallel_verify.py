@@ -28,7 +28,6 @@ import gc
 import itertools
 import multiprocessing
 import os
-import signal
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -57,7 +56,7 @@ from tracker.store.verify import (
     check_columns,
     verify,
 )
-from tracker.store.workers import START_METHOD, workers
+from tracker.store.workers import START_METHOD, die_with_parent, workers
 
 PARALLEL_FROM = 20_000
 """Smaller logs are verified in this process (a pool costs ~50 ms to start)."""
@@ -79,9 +78,7 @@ class RangeCheck:
     versions: dict[Any, Any] = field(default_factory=dict)  # proposal -> last version, at the range's end
 
 
-def verify_store(
-    store: Store, head: tuple[int, str] | None = None, *, projections: bool = True
-) -> Verification:
+def verify_store(store: Store, head: tuple[int, str] | None = None, *, projections: bool = True) -> Verification:
     """``verify.verify`` over the store's log, its two passes split over workers when the log is large.
 
     Everything is read in one snapshot (one read transaction, query-only), so rows appended
@@ -120,9 +117,7 @@ def lenient_text(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
-def _verify_snapshot(
-    store: Store, head: tuple[int, str] | None, projections: bool, indexes: list[str]
-) -> Verification:
+def _verify_snapshot(store: Store, head: tuple[int, str] | None, projections: bool, indexes: list[str]) -> Verification:
     conn = store.conn
     conn.execute("BEGIN")
     conn.execute("PRAGMA query_only = ON")
@@ -330,21 +325,6 @@ def _check_ranges(
         raise store_error(exc, path, "read") from None
 
 
-def die_with_parent(parent: int) -> None:
-    """In a worker: be killed when the process that forked it dies, even by SIGKILL (Linux's
-    ``PR_SET_PDEATHSIG``; elsewhere nothing). Without it a killed ``verify`` left its workers
-    running for ever."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-
 def pool_size() -> int:
     """Processes for the ranges: ``workers()``, never more than the machine's cores (an uncapped
     ``TRACKER_WORKERS`` once forked 4,600 of them)."""
@@ -394,8 +374,6 @@ def _again(
     """One range checked again in this process from the real state (a tampered log: the assumed one
     did not hold); the column pass too when ``versions`` is given."""
     try:
-        return check_range(
-            path, span, head_seq, columns=versions is not None, start=start, versions=versions, now=now
-        )
+        return check_range(path, span, head_seq, columns=versions is not None, start=start, versions=versions, now=now)
     except sqlite3.Error as exc:
         raise store_error(exc, path, "read") from None

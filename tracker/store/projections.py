@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from tracker.core import codec
-from tracker.core.intervals import AXES, Axis, Interval, extend, intervals
+from tracker.core.intervals import AXES, Axis, Interval, each_interval, extend, intervals
 from tracker.core.replay import Record, effective, fold, has_correction
 from tracker.core.state import CHAINS
 from tracker.store.lookup import pieces_at
@@ -203,7 +203,7 @@ class ValidTime:
                     (proposal,),
                 )
                 conn.execute("DELETE FROM links WHERE proposal = ?", (proposal,))
-                self._write(conn, proposal, intervals(proposal, records))
+                self._write(conn, proposal, each_interval(proposal, records))
             else:
                 since = {
                     "on": min(r.occurred.earliest for r in new),
@@ -278,7 +278,7 @@ class ValidTime:
     def derive(self, proposal: str, records: Sequence[Record], before: Rows) -> Rows:
         """Every piece of the proposal on every axis, and its last seq folded."""
         packer = Packer(proposal)
-        pieces = [_piece_row(p, packer) for p in intervals(proposal, records)]
+        pieces = [_piece_row(p, packer) for p in each_interval(proposal, records)]  # packed as they come
         streams = [(proposal, max(r.seq for r in records))]
         return {"intervals": pieces, "interval_streams": streams, "links": packer.links}
 
@@ -307,11 +307,11 @@ class ValidTime:
         for proposal, records in store.streams():
             seen.add(proposal)
             packer = Packer(proposal)
-            fresh = [row[:1] + row[2:] for row in (_piece_row(p, packer) for p in intervals(proposal, records))]
+            fresh = [row[:1] + row[2:] for row in (_piece_row(p, packer) for p in each_interval(proposal, records))]
             stored_links = set(
                 store.conn.execute("SELECT proposal, id, parent, item FROM links WHERE proposal = ?", (proposal,))
             )
-            if not set(packer.links) <= stored_links:
+            if any(link not in stored_links for link in packer.links):
                 out.append(f"links: the lists of {proposal!r} disagree with a fresh replay")
             stored = [
                 tuple(r)

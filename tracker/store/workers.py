@@ -6,7 +6,8 @@ a large batch it runs in a pool of processes (one per core) while this process r
 next streams and writes the rows already derived; results come back in order and a
 bounded number of tasks is in flight, so memory stays flat. Small batches, and machines
 with one core, derive in this process. ``TRACKER_WORKERS`` sets the pool's size (``1``:
-never a pool).
+never a pool); the pool never has more processes than cores. Workers die with the process that
+started them, even when it is SIGKILLed (``die_with_parent``).
 
 The workers never touch the database: they get the stored rows of a stream (seq,
 recorded_at, body, schema_version) and return plain tuples.
@@ -17,6 +18,10 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -45,6 +50,7 @@ without an ``if __name__ == "__main__"`` guard; where fork does not exist, strea
 this process."""
 _TASK_EVENTS = 2_000  # events per task: big enough to amortise pickling, small enough to balance
 _IN_FLIGHT = 3  # tasks queued per worker
+_WATCH_SECONDS = 0.5  # how often a worker without PR_SET_PDEATHSIG looks for its parent
 
 
 def record(
@@ -77,6 +83,34 @@ def _derive_task(task: list[tuple[str, list[Raw]]]) -> list[list[Rows]]:
     return [derive_stream(proposal, raw) for proposal, raw in task]
 
 
+def die_with_parent(parent: int, *, prctl: bool = True) -> None:
+    """In a worker (a pool's initializer): exit when ``parent``, the process that forked it, dies,
+    even by SIGKILL, so that no worker is left running for ever after a killed import or verify.
+
+    On Linux the kernel sends the worker SIGKILL (``prctl(PR_SET_PDEATHSIG)``); elsewhere, or if
+    that call fails (``prctl=False`` forces this), a daemon thread polls ``os.getppid()`` twice a
+    second and leaves through ``os._exit`` once the worker has been re-parented.
+    """
+    if prctl and sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(1, signal.SIGKILL) == 0:  # 1 = PR_SET_PDEATHSIG
+                if os.getppid() != parent:  # the parent died before the call took effect
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+    threading.Thread(target=_watch, args=(parent,), name="die-with-parent", daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)
+
+
 def workers() -> int:
     """The pool's size: ``TRACKER_WORKERS`` if set, else the number of cores."""
     setting = os.environ.get("TRACKER_WORKERS", "").strip()
@@ -87,13 +121,14 @@ def workers() -> int:
 
 def derive_streams(streams: Iterable[tuple[str, list[Raw]]], events: int) -> Iterator[list[Rows]]:
     """``derive_stream`` of each stream, in order; in a pool when ``events`` (their total) is large."""
-    size = workers()
+    size = min(workers(), os.cpu_count() or 1)  # never more processes than cores
     if size <= 1 or events < PARALLEL_FROM or START_METHOD not in multiprocessing.get_all_start_methods():
         for proposal, raw in streams:
             yield derive_stream(proposal, raw)
         return
     context = multiprocessing.get_context(START_METHOD)
-    with ProcessPoolExecutor(size, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(size, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
+    with pool:
         pending: deque[Future[list[list[Rows]]]] = deque()
         try:
             for task in _tasks(streams):
