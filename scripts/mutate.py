@@ -234,6 +234,11 @@ MUTATIONS = [
         '    return head + tuple(p for p in state["stances"] if p not in proposers and p not in roles)',
         '    return head + tuple(p for p in state["stances"] if p not in proposers)',
     ),
+    Mutation(
+        "two vague ends joined as text",
+        '        state["ends"] = terms.between(ends[0], ends[-1]) if "T" not in ends[0] + ends[-1] else ends[-1]',
+        '        state["ends"] = f"{ends[0]}/{ends[-1]}" if "T" not in ends[0] + ends[-1] else ends[-1]',
+    ),
     # co-proposers
     Mutation(
         "co-proposers take no stance",

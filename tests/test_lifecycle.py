@@ -328,6 +328,19 @@ def test_different_new_ends_make_the_end_an_interval_and_disputed() -> None:
     assert status_at(state, "2022-09-03") == ("expired", ())
 
 
+def test_different_vague_new_ends_make_one_interval_that_later_terms_can_read() -> None:
+    # Two ends that are intervals themselves once made "a/b/c/d", which no date parser reads: the
+    # next took_effect then raised (found by scripts/synthetic.py). The interval keeps the outer sides.
+    state = mediated(
+        x("xn", "north", "2022-06-01", new_end="2022-08/2022-09"),
+        x("xs", "south", "2022-06-01", new_end="2022-10-01/2022-10-15"),
+        **END,
+    )
+    assert state["ends"] == "2022-08/2022-10-15" and state["disputed"]
+    later = apply(state, body(ev("took_effect", id="t", actor="un", occurred="2022-06-05", effective="2022-06-05")))
+    assert later["ends"] == "2022-08/2022-10-15"
+
+
 # -- objections, suspensions, the ledger ------------------------------------------------------------
 
 

@@ -572,7 +572,7 @@ def _extended(state: State, e: Event, changes: Changes) -> None:
         state["ends"] = ends[0]
     else:
         low, high = terms.expiry_of_end(ends[0]), terms.expiry_of_end(ends[-1])
-        state["ends"] = f"{ends[0]}/{ends[-1]}" if "T" not in ends[0] + ends[-1] else ends[-1]
+        state["ends"] = terms.between(ends[0], ends[-1]) if "T" not in ends[0] + ends[-1] else ends[-1]
         if not state["disputed"]:
             _change(changes, e, "disputed", "false", "true")
         state["disputed"] = True

@@ -134,3 +134,16 @@ def end_of(effective: str, duration: str) -> str:
 def spanning(a: Bounds, b: Bounds) -> Bounds:
     """The smallest pair of days covering both (a disputed end: either may hold)."""
     return Bounds(min(a.earliest, b.earliest), max(a.latest, b.latest))
+
+
+def between(first: str, last: str) -> str:
+    """An EDTF interval from the start of the end ``first`` to the end of the end ``last`` (two
+    parties' different ends: either may hold). Each may itself be an interval or a set: the
+    interval keeps the outer sides, so the text is always one interval, never ``a/b/c/d``."""
+    start = first.partition("/")[0] if not first.startswith(("[", "{")) else ""
+    end = last.rpartition("/")[2] if not last.startswith(("[", "{")) else ""
+    if start in ("", ".."):
+        start = bounds(first).earliest
+    if end in ("", ".."):
+        end = bounds(last).latest
+    return f"{start}/{end}"
