@@ -1,4 +1,8 @@
-"""The Python API: ``Tracker(path)``, the library surface that the CLI is a thin layer over."""
+"""The Python API's core: ``Tracker(path)`` opens a log; writing, asking on the three axes, sharing, auditing.
+
+The methods for readers (display names, one event, the proposals, the parties) are in
+``tracker.api.reading``, those for recording without JSON in ``tracker.api.recording``.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
+from tracker.api.reading import Reading
+from tracker.api.recording import Recording
 from tracker.core.dates import DateError, asked_day, asked_moment, future
 from tracker.core.events import Event, event_body, parse_event
 from tracker.core.history import HistoryEntry, story
@@ -25,13 +31,9 @@ from tracker.store.log import AppendResult, Store
 from tracker.store.lookup import END_OF_TIME, answers_at
 
 if TYPE_CHECKING:
-    from tracker.core.advice import Recorded
-
     # Only some commands need these: imported where used, to keep start-up quick.
     from tracker.core.audit import Audit
-    from tracker.core.corrections import Found
     from tracker.core.diff import Diff
-    from tracker.core.listing import Duplicate, Party, ProposalRow
     from tracker.core.provenance import Provenance
     from tracker.core.segments import Segment
     from tracker.store import files
@@ -98,7 +100,7 @@ def _lines(items: Iterable[Event | dict[str, Any] | str]) -> Iterator[Line]:
             yield Line(number, item, event_body(item))
 
 
-class Tracker:
+class Tracker(Reading, Recording):
     """An event-sourced negotiation tracker backed by one SQLite file.
 
     >>> t = Tracker("tracker.db")          # doctest: +SKIP
@@ -479,179 +481,3 @@ class Tracker:
         low, high = (getattr(question(**{name: moment}), name) for moment in (start, end))
         assert low is not None and high is not None
         return diff_log(self._records(proposal), cast(Axis, axis), low, high, base)
-
-    # -- reading like an analyst: display names, one event, proposals, parties ------------------
-
-    def names(self, subject: str = "actor") -> dict[str, str]:
-        """Display names by slug: parties' (``actor``, the default) or proposals' titles (``proposal``).
-
-        Names are for readers only (Markdown, tables, TimelineJS); JSON and CSV keep slugs.
-        """
-        from tracker.store import names as names_log
-
-        return names_log.read(self.store.conn, subject)
-
-    def set_names(self, items: Iterable[tuple[str, str, str]]) -> tuple[int, list[str]]:
-        """Record display names ``(subject, slug, name)`` in one batch (all checked first, all or none).
-
-        Returns how many were new and the slugs the log does not name yet (named anyway: a names
-        file may come before the events).
-        """
-        from sqlite3 import Error
-
-        from tracker.core.names import check_name
-        from tracker.store import names as names_log
-        from tracker.store.faults import store_error
-
-        checked = [check_name(subject, slug, name) for subject, slug, name in items]
-        try:
-            added = names_log.write(self.store.conn, checked, self.store.busy_timeout, clock.now())
-        except Error as exc:
-            raise store_error(exc, self.path, "write to") from None
-        known_proposals = set(self.store.proposals())
-        known_parties = {p.slug for p in self.parties()[0]}
-        unknown = [
-            n.slug for n in checked if n.slug not in (known_parties if n.subject == "actor" else known_proposals)
-        ]
-        return added, unknown
-
-    @staticmethod
-    def is_names_file(path: str | os.PathLike[str]) -> bool:
-        """Whether ``path`` is a YAML names file (``parties:``/``proposals:``) rather than events."""
-        from tracker.store import yamlfile
-
-        source = Path(path)
-        if not source.is_file() or source.suffix.lower() not in (".yaml", ".yml"):
-            return False
-        with source.open("rb") as handle:
-            return yamlfile.is_names(handle)
-
-    def load_names(self, path: str | os.PathLike[str]) -> tuple[int, list[str]]:
-        """Record the names of a YAML file ``{parties: {slug: name}, proposals: {slug: title}}``."""
-        from tracker.core.names import names_file
-        from tracker.store import yamlfile
-
-        source = Path(path)
-        try:
-            with source.open("rb") as handle:
-                doc = yamlfile.document(handle, str(source))
-        except OSError as exc:
-            raise InputError(f"cannot read {source}: {exc.strerror}") from None
-        try:
-            items = names_file(doc)
-        except TrackerError as exc:
-            raise exc.located(file=str(source)) from None
-        return self.set_names(items)
-
-    def show(self, event_id: str) -> dict[str, Any]:
-        """Everything about one event (``core.listing.event_detail``), with its proposal's title and the
-        display names of its parties; NotFoundError with the closest ids if the log has no such event."""
-        from tracker.core.listing import close_matches, event_detail, parties_of
-
-        event_id = self.event_id(event_id)
-        row = self.store.conn.execute("SELECT proposal FROM events WHERE id = ?", (event_id,)).fetchone()
-        if row is None:
-            ids = [r[0] for r in self.store.conn.execute("SELECT id FROM events")]
-            near = close_matches(event_id, ids)
-            hint = f"; did you mean {', '.join(near)}?" if near else ""
-            raise NotFoundError(f"no event {event_id!r} in the log{hint}", field="event")
-        records = self._records(str(row[0]))
-        rec = next(r for r in records if r.id == event_id)
-        detail = event_detail(rec, self.audit(rec.proposal))
-        names = self.names()
-        detail["title"] = self.names("proposal").get(rec.proposal)
-        detail["names"] = {s: names[s] for s in parties_of(rec.event) if s in names}
-        return detail
-
-    def proposals(self) -> list[ProposalRow]:
-        """A row per proposal (``core.listing.ProposalRow``): title, status today, first and last
-        ``occurred``, number of events, proposer and co-proposers."""
-        from tracker.core.listing import proposal_row
-
-        states = {a.proposal: a.state for a in self.status(lists=False)}
-        titles = self.names("proposal")
-        return [proposal_row(p, rs, states.get(p), titles) for p, rs in self.store.streams()]
-
-    def parties(self) -> tuple[list[Party], list[Duplicate]]:
-        """Every party slug of the log (``core.listing.Party``) and the pairs that may be one party
-        (``core.listing.Duplicate``)."""
-        from tracker.core.listing import duplicates, parties
-
-        names = self.names()
-        found = parties(self.store.records(), names)
-        return found, duplicates((p.slug for p in found), names)
-
-    # -- recording without JSON (issue 13) ---------------------------------------------------
-
-    def record(self, events: Sequence[Line], *, expect_version: int | None = None, dry_run: bool = False) -> Recorded:
-        """Append validated lines as one batch (or, ``dry_run``, only check them) and say what was
-        stored and every warning it raised (``core.advice``)."""
-        from tracker.core.advice import Recorded, batch_warnings, too_long
-        from tracker.store.log import dry_run as check
-
-        if not dry_run:
-            return self.recorded(self.store.append(events, expect_version=expect_version))
-        todo = check(self.store, events, expect_version)
-        head, now = self.store.head()[0], clock.now()
-        new = [Record.of(head + i, now, json.loads(line.body)) for i, line in enumerate(todo, start=1)]
-        proposals = sorted({r.proposal for r in new})
-        if self._long(proposals):
-            warnings = too_long(new, None)
-        else:
-            before = [r for p in proposals for r in self.store.stream(p)]
-            warnings = batch_warnings(before, before + new, new)
-        return Recorded(tuple(new), warnings, len(todo), len(events) - len(todo), head, dry_run=True)
-
-    def recorded(self, result: AppendResult, *, rows: bool = True) -> Recorded:
-        """What an append stored (the records after its base seq) and every warning it raised;
-        ``rows`` False: a bulk import's records are not read only to skip their warnings."""
-        from tracker.core.advice import CHECKED_UP_TO, Recorded, batch_warnings, too_long, unchecked
-
-        if not rows and result.added > CHECKED_UP_TO:
-            return Recorded((), unchecked(result.added), result.added, result.skipped, result.head_seq)
-        base = result.head_seq - result.added  # a batch is atomic and seq has no gaps
-        new = list(self.store.records(after_seq=base))
-        proposals = sorted({r.proposal for r in new})
-        if self._long(proposals):
-            # the projections hold the state after the batch: its warnings that name a new event
-            now = [w for p in proposals for a in self.status(p) for w in a.state["warnings"]]
-            warnings = too_long(new, now)
-        else:
-            after = [r for p in proposals for r in self.store.stream(p)]
-            warnings = batch_warnings([r for r in after if r.seq <= base], after, new)
-        return Recorded(tuple(new), warnings, result.added, result.skipped, result.head_seq)
-
-    def _long(self, proposals: Sequence[str]) -> bool:
-        """Whether these streams are too long to fold twice at each append (``advice.CHECKED_UP_TO``)."""
-        from tracker.core.advice import CHECKED_UP_TO
-
-        return sum(self.store.version(p) for p in proposals) > CHECKED_UP_TO
-
-    def find(self, eid: str, kind: str = "amended") -> Found:
-        """Event ``eid`` as recorded and as it now stands, for a correction of ``kind``: an unknown id is
-        refused with the closest ids, a retracted event (or, to amend, a correction) too."""
-        from tracker.core.corrections import check_target, find
-        from tracker.core.drafts import closest
-
-        eid = self.event_id(eid)
-        row = self.store.conn.execute("SELECT proposal FROM events WHERE id = ?", (eid,)).fetchone()
-        if row is None:
-            # the latest ids only: a mistyped id is most often one just recorded, and the log may be large
-            recent = [r[0] for r in self.store.conn.execute("SELECT id FROM events ORDER BY seq DESC LIMIT 50000")]
-            return check_target(None, eid, kind, closest(eid, recent))
-        return check_target(find(self.store.stream(row[0]), eid), eid, kind, "")
-
-    def event_id(self, ref: str) -> str:
-        """The id an event reference names: an id, or the event's seq (the number ``history``,
-        ``audit`` and ``log`` show) when no event has that text as its id."""
-        if ref.isascii() and ref.isdigit() and len(ref) < 19:
-            conn = self.store.conn
-            if conn.execute("SELECT 1 FROM events WHERE id = ?", (ref,)).fetchone() is None:
-                row = conn.execute("SELECT id FROM events WHERE seq = ?", (int(ref),)).fetchone()
-                if row is not None:
-                    return str(row[0])
-        return ref
-
-    def today(self) -> str:
-        """Today (UTC) by the recording clock: the default day of a correction."""
-        return clock.now()[:10]

@@ -1,0 +1,144 @@
+"""The Python API for readers: display names and titles, one event in full, the proposals, the parties."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tracker.core.replay import Record
+from tracker.errors import InputError, NotFoundError, TrackerError
+from tracker.store import clock
+from tracker.store.log import Store
+
+if TYPE_CHECKING:
+    from tracker.core.audit import Audit
+    from tracker.core.listing import Duplicate, Party, ProposalRow
+    from tracker.core.replay import Answer
+
+
+class Reading:
+    """``Tracker``'s methods for readers (mixed into ``tracker.api.Tracker``)."""
+
+    # Provided by ``Tracker`` (tracker.api.tracker): declared here for the type checker.
+    store: Store
+    path: Path
+    if TYPE_CHECKING:
+
+        def _records(self, proposal: str | None) -> list[Record]: ...
+
+        def audit(
+            self, proposal: str, *, on: str | None = None, known_by: str | None = None, as_recorded: str | None = None
+        ) -> Audit: ...
+
+        def status(
+            self,
+            proposal: str | None = None,
+            *,
+            on: str | None = None,
+            known_by: str | None = None,
+            as_recorded: str | None = None,
+            lists: bool = True,
+        ) -> list[Answer]: ...
+
+        def event_id(self, ref: str) -> str: ...
+
+    def names(self, subject: str = "actor") -> dict[str, str]:
+        """Display names by slug: parties' (``actor``, the default) or proposals' titles (``proposal``).
+
+        Names are for readers only (Markdown, tables, TimelineJS); JSON and CSV keep slugs.
+        """
+        from tracker.store import names as names_log
+
+        return names_log.read(self.store.conn, subject)
+
+    def set_names(self, items: Iterable[tuple[str, str, str]]) -> tuple[int, list[str]]:
+        """Record display names ``(subject, slug, name)`` in one batch (all checked first, all or none).
+
+        Returns how many were new and the slugs the log does not name yet (named anyway: a names
+        file may come before the events).
+        """
+        from sqlite3 import Error
+
+        from tracker.core.names import check_name
+        from tracker.store import names as names_log
+        from tracker.store.faults import store_error
+
+        checked = [check_name(subject, slug, name) for subject, slug, name in items]
+        try:
+            added = names_log.write(self.store.conn, checked, self.store.busy_timeout, clock.now())
+        except Error as exc:
+            raise store_error(exc, self.path, "write to") from None
+        known_proposals = set(self.store.proposals())
+        known_parties = {p.slug for p in self.parties()[0]}
+        unknown = [
+            n.slug for n in checked if n.slug not in (known_parties if n.subject == "actor" else known_proposals)
+        ]
+        return added, unknown
+
+    @staticmethod
+    def is_names_file(path: str | os.PathLike[str]) -> bool:
+        """Whether ``path`` is a YAML names file (``parties:``/``proposals:``) rather than events."""
+        from tracker.store import yamlfile
+
+        source = Path(path)
+        if not source.is_file() or source.suffix.lower() not in (".yaml", ".yml"):
+            return False
+        with source.open("rb") as handle:
+            return yamlfile.is_names(handle)
+
+    def load_names(self, path: str | os.PathLike[str]) -> tuple[int, list[str]]:
+        """Record the names of a YAML file ``{parties: {slug: name}, proposals: {slug: title}}``."""
+        from tracker.core.names import names_file
+        from tracker.store import yamlfile
+
+        source = Path(path)
+        try:
+            with source.open("rb") as handle:
+                doc = yamlfile.document(handle, str(source))
+        except OSError as exc:
+            raise InputError(f"cannot read {source}: {exc.strerror}") from None
+        try:
+            items = names_file(doc)
+        except TrackerError as exc:
+            raise exc.located(file=str(source)) from None
+        return self.set_names(items)
+
+    def show(self, event_id: str) -> dict[str, Any]:
+        """Everything about one event (``core.listing.event_detail``), with its proposal's title and the
+        display names of its parties; NotFoundError with the closest ids if the log has no such event."""
+        from tracker.core.listing import close_matches, event_detail, parties_of
+
+        event_id = self.event_id(event_id)
+        row = self.store.conn.execute("SELECT proposal FROM events WHERE id = ?", (event_id,)).fetchone()
+        if row is None:
+            ids = [r[0] for r in self.store.conn.execute("SELECT id FROM events")]
+            near = close_matches(event_id, ids)
+            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            raise NotFoundError(f"no event {event_id!r} in the log{hint}", field="event")
+        records = self._records(str(row[0]))
+        rec = next(r for r in records if r.id == event_id)
+        detail = event_detail(rec, self.audit(rec.proposal))
+        names = self.names()
+        detail["title"] = self.names("proposal").get(rec.proposal)
+        detail["names"] = {s: names[s] for s in parties_of(rec.event) if s in names}
+        return detail
+
+    def proposals(self) -> list[ProposalRow]:
+        """A row per proposal (``core.listing.ProposalRow``): title, status today, first and last
+        ``occurred``, number of events, proposer and co-proposers."""
+        from tracker.core.listing import proposal_row
+
+        states = {a.proposal: a.state for a in self.status(lists=False)}
+        titles = self.names("proposal")
+        return [proposal_row(p, rs, states.get(p), titles) for p, rs in self.store.streams()]
+
+    def parties(self) -> tuple[list[Party], list[Duplicate]]:
+        """Every party slug of the log (``core.listing.Party``) and the pairs that may be one party
+        (``core.listing.Duplicate``)."""
+        from tracker.core.listing import duplicates, parties
+
+        names = self.names()
+        found = parties(self.store.records(), names)
+        return found, duplicates((p.slug for p in found), names)
