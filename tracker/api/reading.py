@@ -130,9 +130,12 @@ class Reading:
         ``occurred``, number of events, proposer and co-proposers."""
         from tracker.core.listing import proposal_row
 
+        from tracker.views.text import phrase
+
         states = {a.proposal: a.state for a in self.status(lists=False)}
-        titles = self.names("proposal")
-        return [proposal_row(p, rs, states.get(p), titles) for p, rs in self.store.streams()]
+        titles, names = self.names("proposal"), self.names()
+        rows = [proposal_row(p, rs, states.get(p), titles) for p, rs in self.store.streams()]
+        return [r._replace(said=phrase(states[r.slug], names)) if r.slug in states else r for r in rows]
 
     def parties(self) -> tuple[list[Party], list[Duplicate]]:
         """Every party slug of the log (``core.listing.Party``) and the pairs that may be one party

@@ -143,11 +143,14 @@ class ProposalRow(NamedTuple):
     events: int
     proposer: str | None
     co_proposers: tuple[str, ...]
+    said: str | None = None
+    """The status in words for the table ("in force since 27 November 2024"); not in JSON."""
 
     def as_dict(self) -> dict[str, Any]:
         """The stable JSON shape."""
         out = self._asdict()
         out["co_proposers"] = list(self.co_proposers)
+        del out["said"]
         return out
 
 

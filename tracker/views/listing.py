@@ -107,7 +107,7 @@ def proposals_text(rows: Sequence[ProposalRow], names: Mapping[str, str]) -> str
         (
             r.slug,
             r.title or "-",
-            r.status or "-",
+            r.said or r.status or "-",
             words(r.first),
             words(r.last),
             str(r.events),
