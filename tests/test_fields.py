@@ -86,3 +86,8 @@ def test_text_forms_read_back() -> None:
     assert fields.value("floated", "deadlines", fields.as_text("floated", "deadlines", deadlines)) == deadlines
     with pytest.raises(fields.FieldError, match="whole event"):
         fields.value("amended", "replacement", "x")
+
+
+def test_a_mistyped_field_names_the_closest() -> None:
+    with pytest.raises(fields.FieldError, match="considering has no field 'ocurred' \\(did you mean 'occurred'\\?\\)"):
+        fields.value("considering", "ocurred", "2024-01-01")

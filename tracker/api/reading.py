@@ -129,7 +129,6 @@ class Reading:
         """A row per proposal (``core.listing.ProposalRow``): title, status today, first and last
         ``occurred``, number of events, proposer and co-proposers."""
         from tracker.core.listing import proposal_row
-
         from tracker.views.text import phrase
 
         states = {a.proposal: a.state for a in self.status(lists=False)}

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.core import fields
+from tracker.core import fields, suggest
 from tracker.core.dates import bounds
 from tracker.core.drafts import check_kind
 from tracker.core.events import KINDS
@@ -38,7 +38,8 @@ def amended(current: Mapping[str, Any], sets: Sequence[str]) -> dict[str, Any]:
             out["type"] = text
             continue
         if name not in fields.fields(kind):
-            raise InputError(f"--set {name}: {kind} has no field {name!r}; its fields are {_settable(kind)}")
+            near = suggest.hint(name, fields.fields(kind))
+            raise InputError(f"--set {name}: {kind} has no field {name!r}{near}; its fields are {_settable(kind)}")
     for name, adding, text in pairs:
         if name != "type":
             _apply(out, name, adding, text)

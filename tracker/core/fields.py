@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from tracker.core import citation
+from tracker.core import citation, suggest
 from tracker.core.events import WORLD, Amended, Deadline, Retracted, Source
 
 Shape = Literal["text", "list", "deadlines", "sources", "event"]
@@ -73,7 +73,8 @@ def value(kind: str, name: str, text: str) -> Any:
     """The JSON value of field ``name`` of ``kind``, written as ``text`` (see the module doc)."""
     shape = fields(kind).get(name)
     if shape is None:
-        raise FieldError(f"{kind} has no field {name!r}; its fields are {', '.join(fields(kind))}")
+        hint = suggest.hint(name, fields(kind))
+        raise FieldError(f"{kind} has no field {name!r}{hint}; its fields are {', '.join(fields(kind))}")
     if shape == "list":
         return [item for item in _ITEMS.split(text.strip()) if item]
     if shape == "deadlines":

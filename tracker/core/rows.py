@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any
 
-from tracker.core import citation, codec, jsonin
+from tracker.core import citation, codec, jsonin, suggest
 from tracker.core.events import KINDS
 from tracker.core.fields import ORDER, FieldError, as_text, fields, models, value
 from tracker.core.validate import MAX_LIST
@@ -118,7 +118,8 @@ def event_of_row(cells: Mapping[str, str]) -> Row | None:
                 sources.setdefault(number, {})[part] = text.strip()  # as the parts of a one-line source
         elif name not in own:
             named = ", ".join(n if n != "sources" else "source1, source2, ..." for n in own)
-            raise InputError(f"{kind} has no field {name!r}; its fields are {named}", field=name)
+            near = suggest.hint(name, own)
+            raise InputError(f"{kind} has no field {name!r}{near}; its fields are {named}", field=name)
         elif own[name] == "event":
             event[name] = _replacement(text)
         else:
