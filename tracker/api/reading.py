@@ -7,42 +7,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker.core.replay import Record
+from tracker.api.host import Host
 from tracker.errors import InputError, NotFoundError, TrackerError
 from tracker.store import clock
-from tracker.store.log import Store
 
 if TYPE_CHECKING:
-    from tracker.core.audit import Audit
     from tracker.core.listing import Duplicate, Party, ProposalRow
-    from tracker.core.replay import Answer
 
 
-class Reading:
+class Reading(Host):
     """``Tracker``'s methods for readers (mixed into ``tracker.api.Tracker``)."""
-
-    # Provided by ``Tracker`` (tracker.api.tracker): declared here for the type checker.
-    store: Store
-    path: Path
-    if TYPE_CHECKING:
-
-        def _records(self, proposal: str | None) -> list[Record]: ...
-
-        def audit(
-            self, proposal: str, *, on: str | None = None, known_by: str | None = None, as_recorded: str | None = None
-        ) -> Audit: ...
-
-        def status(
-            self,
-            proposal: str | None = None,
-            *,
-            on: str | None = None,
-            known_by: str | None = None,
-            as_recorded: str | None = None,
-            lists: bool = True,
-        ) -> list[Answer]: ...
-
-        def event_id(self, ref: str) -> str: ...
 
     def names(self, subject: str = "actor") -> dict[str, str]:
         """Display names by slug: parties' (``actor``, the default) or proposals' titles (``proposal``).

@@ -4,47 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tracker.api.host import Host
 from tracker.core.replay import Record
 from tracker.core.validate import Line
 from tracker.store import clock
-from tracker.store.log import AppendResult, Store
+from tracker.store.log import AppendResult
 
 if TYPE_CHECKING:
     from tracker.core.advice import Recorded
-    from tracker.core.audit import Audit
     from tracker.core.corrections import Found
-    from tracker.core.listing import Duplicate, Party
-    from tracker.core.replay import Answer
 
 
-class Recording:
+class Recording(Host):
     """``Tracker``'s methods for recording (mixed into ``tracker.api.Tracker``)."""
-
-    # Provided by ``Tracker`` (tracker.api.tracker): declared here for the type checker.
-    store: Store
-    path: Path
-    if TYPE_CHECKING:
-
-        def _records(self, proposal: str | None) -> list[Record]: ...
-
-        def audit(
-            self, proposal: str, *, on: str | None = None, known_by: str | None = None, as_recorded: str | None = None
-        ) -> Audit: ...
-
-        def status(
-            self,
-            proposal: str | None = None,
-            *,
-            on: str | None = None,
-            known_by: str | None = None,
-            as_recorded: str | None = None,
-            lists: bool = True,
-        ) -> list[Answer]: ...
-
-        def parties(self) -> tuple[list[Party], list[Duplicate]]: ...
 
     def record(self, events: Sequence[Line], *, expect_version: int | None = None, dry_run: bool = False) -> Recorded:
         """Append validated lines as one batch (or, ``dry_run``, only check them) and say what was
