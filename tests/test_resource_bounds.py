@@ -88,6 +88,18 @@ def test_an_over_long_later_line_of_an_import_is_refused_while_read(tmp_path: Pa
     assert peak < 1_000_000
 
 
+def test_an_over_long_line_of_a_yaml_import_is_refused_while_read(tmp_path: Path, small_limit: None) -> None:
+    source = tmp_path / "long.yaml"
+    with source.open("wb") as out:
+        out.write(b"- type: floated\n  proposal: p\n  actor: a\n  occurred: 2024-01-01\n  note: ")
+        out.write(b"x" * (4 * 2**20))
+    with Tracker(tmp_path / "t.db") as t:
+        peak, caught = _peak(lambda: t.import_file(source))
+        assert t.head()[0] == 0
+    assert isinstance(caught, InputError) and str(caught) == f"{source}:5: line longer than 4096 bytes"
+    assert peak < 1_000_000, f"{peak} bytes held for a {source.stat().st_size}-byte file"
+
+
 def test_an_over_long_line_of_an_export_being_restored_is_refused_while_read(tmp_path: Path, small_limit: None) -> None:
     with Tracker(build(tmp_path / "src.db")) as t:
         rows = list(t.export())

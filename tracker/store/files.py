@@ -217,10 +217,48 @@ def _row(cells: Sequence[str], header: Sequence[str], name: str, number: int) ->
         return exc.located(file=name, line=number)
 
 
+class _LineTooLong(Exception):
+    """A line of a YAML file longer than ``MAX_LINE_BYTES``, met while the parser reads it."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class _BoundedLines:
+    """A byte stream that refuses a line longer than ``MAX_LINE_BYTES`` as it is read, so that the
+    YAML parser never holds more than one chunk of an over-long line (a 1 GB file with no newline)."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+        self._run = 0  # bytes since the last newline
+        self._lines = 1
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._handle.read(size if 0 <= size <= MAX_LINE_BYTES else MAX_LINE_BYTES)
+        last = chunk.rfind(b"\n")
+        if last < 0:
+            self._run += len(chunk)
+        else:
+            self._lines += chunk.count(b"\n")
+            self._run = len(chunk) - last - 1
+        if self._run > MAX_LINE_BYTES:
+            raise _LineTooLong(self._lines)
+        return chunk
+
+
 def _yaml(handle: IO[bytes], name: str, delimiter: str | None, on_bytes: OnBytes) -> Iterator[Item]:
     from tracker.store import yamlfile  # PyYAML is imported only for YAML files: start-up stays quick
 
-    for item in yamlfile.events(handle, name):
+    items = yamlfile.events(_BoundedLines(handle), name)  # type: ignore[arg-type]
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            break
+        except _LineTooLong as exc:
+            yield InputError(f"line longer than {MAX_LINE_BYTES} bytes", file=name, line=exc.line)
+            break
         if isinstance(item, TrackerError):
             yield item
             continue
