@@ -8,7 +8,7 @@ and exit code 1, never a traceback. The app, the shared options and the error ha
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -16,6 +16,23 @@ from tracker.commands import asking, checking, editing, listing, recording, shar
 from tracker.commands.app import ROOT_DB, app
 
 __all__ = ["app", "main", "asking", "checking", "editing", "listing", "recording", "sharing"]
+
+
+ORDER = (
+    "add", "new", "import", "amend", "retract", "edit", "append",
+    "status", "history", "show", "proposals", "actors", "audit", "why", "diff", "log", "search",
+    "timeline", "export",
+    "verify", "head", "rebuild",
+)  # fmt: skip
+"""The commands in the order of the work, as ``tracker --help`` lists them: record, read, publish, check."""
+
+
+def _place(command: Any) -> int:
+    name = command.name or getattr(command.callback, "__name__", "").replace("_", "-")
+    return ORDER.index(name) if name in ORDER else len(ORDER)
+
+
+app.registered_commands.sort(key=_place)
 
 
 def _version(value: bool) -> None:
@@ -44,7 +61,7 @@ def _root(
         ),
     ] = None,
 ) -> None:
-    """Event-sourced tracker of ceasefire and peace proposals: status on any date, append, audit."""
+    """Tracker of ceasefire and peace proposals: record a story, ask about any date, correct, publish, prove."""
     ROOT_DB[0] = db
 
 

@@ -21,7 +21,7 @@ from tracker.errors import TrackerError
 
 app = typer.Typer(
     name="tracker",
-    help="Event-sourced tracker of ceasefire and peace proposals: status on any date, append, audit.",
+    help="Tracker of ceasefire and peace proposals: record a story, ask about any date, correct, publish, prove.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
