@@ -87,3 +87,23 @@ def test_every_view_shows_the_co_proposers(tmp_path: Any) -> None:
     listing = runner.invoke(app, ["proposals", "--db", db]).stdout
     assert "united-states, france" in listing
     assert "france=proposed" in runner.invoke(app, ["status", "--db", db]).stdout
+
+
+def test_the_story_and_the_audit_name_the_co_proposers(tmp_path: Any) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from tracker.cli import app
+
+    db = str(tmp_path / "story.db")
+    runner = CliRunner()
+    line = json.dumps({**JOINT, "proposal": "joint-2024", "occurred": "2024-11-14", "reported": "2024-11-15"})
+    assert runner.invoke(app, ["append", line, "--db", db]).exit_code == 0
+    assert runner.invoke(app, ["actors", "--set", "france", "France", "--db", db]).exit_code == 0
+    story = runner.invoke(app, ["history", "joint-2024", "--markdown", "--db", db]).stdout
+    assert "united-states with France, floated" in story
+    audit = runner.invoke(app, ["audit", "joint-2024", "--db", db]).stdout
+    assert "#1 floated by united-states with france  occurred" in audit
+    steps = json.loads(runner.invoke(app, ["audit", "joint-2024", "--json", "--db", db]).stdout)["steps"]
+    assert steps[0]["co_proposers"] == ["france"]

@@ -85,6 +85,7 @@ class Step(Value):
     warnings: tuple[AuditWarning, ...]
     status: str | None
     original: EventRef | None = None
+    co_proposers: tuple[str, ...] = ()
 
 
 class Audit(Value):
@@ -235,6 +236,7 @@ def audit(proposal: str, records: Iterable[Record], question: Question) -> Audit
                 warnings=tuple(warnings),
                 status=status,
                 original=ref(by_id[rec.id], amended_by=fix.seq) if fix is not None else None,
+                co_proposers=tuple(event.get("co_proposers") or ()),
             )
         )
         if question.day is not None:

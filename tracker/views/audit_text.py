@@ -60,6 +60,11 @@ def verification_text(v: Verification) -> str:
 # -- audit -------------------------------------------------------------------------------
 
 
+def _with(parties: tuple[str, ...]) -> str:
+    """ " with france" for a proposal put forward jointly, else nothing."""
+    return " with " + ", ".join(parties) if parties else ""
+
+
 def _who(actor: str, person: str | None) -> str:
     return f"{actor} ({person})" if person else actor
 
@@ -81,8 +86,8 @@ def audit_text(a: Audit) -> str:
             lines.append(f"\n(no event) on {st.occurred}  [{st.id}]")
         else:
             lines.append(
-                f"\n#{st.seq} {st.type} by {_who(st.actor, st.person)}  occurred {st.occurred}  "
-                f"reported {st.reported or '-'}  recorded {st.recorded_at}  [{st.id}]"
+                f"\n#{st.seq} {st.type} by {_who(st.actor, st.person)}{_with(st.co_proposers)}  "
+                f"occurred {st.occurred}  reported {st.reported or '-'}  recorded {st.recorded_at}  [{st.id}]"
             )
         lines += [f"  source: {s}" for s in _sources(st)]
         lines.append(f"  rule:   {st.rule}")
@@ -157,7 +162,8 @@ def audit_markdown(a: Audit, names: Mapping[str, str] = EMPTY, titles: Mapping[s
             warnings.insert(0, f"amended; originally {original}")
         reported = md(words(st.reported)) if st.reported else "-"
         cells = [str(st.seq), md(words(st.occurred)), reported, md(st.recorded_at), md(st.type)]
-        cells += [md(_who(names.get(st.actor, st.actor), st.person)), source, md(st.rule), changes]
+        joint = _with(tuple(names.get(p, p) for p in st.co_proposers))
+        cells += [md(_who(names.get(st.actor, st.actor), st.person) + joint), source, md(st.rule), changes]
         cells.append("<br>".join(warnings) or "-")
         out.append("| " + " | ".join(cells) + " |")
     if a.corrections:

@@ -221,6 +221,8 @@ def story_markdown(audit: Audit, names: Mapping[str, str] = EMPTY, titles: Mappi
             refs.append(f"\\[{numbers[key]}\\]")
         actor = names.get(st.actor, st.actor)
         who = f"{md(actor)} ({md(st.person)})" if st.person else md(actor)
+        if st.co_proposers:
+            who += " with " + ", ".join(md(names.get(p, p)) for p in st.co_proposers)
         status = [c for c in st.changes if c["field"] == "status"]
         change = f" Status: {md(status[0]['before'] or 'none')} → {md(status[0]['after'])}." if status else ""
         cite = " " + " ".join(dict.fromkeys(refs)) if refs else " (no source given)"
