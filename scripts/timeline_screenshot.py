@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tracker.api import Tracker
 from tracker.views import timeline as draw
+from tracker.views.words import words
 
 
 def main() -> int:
@@ -31,7 +32,7 @@ def main() -> int:
             lanes = draw.by_first_event(t.timeline())
         page = Path(tmp) / "timeline.html"
         start, end = draw.span(lanes, on=args.on)
-        page.write_text(draw.page(lanes, start, end, on=args.on, title="Bundled corpus"), encoding="utf-8")
+        page.write_text(draw.page(lanes, start, end, on=args.on, title="Bundled corpus", words=words), encoding="utf-8")
         height = 120 + draw.TOP + draw.LANE_H * len(lanes) + 160  # the key flows over five rows
         subprocess.run(
             [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
