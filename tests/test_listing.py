@@ -335,3 +335,27 @@ def test_a_names_file_is_imported_like_events(tmp_path: Path) -> None:
     bomb.write_text("parties: &a\n  x: y\nproposals: *a\n", encoding="utf-8")
     refused = CliRunner().invoke(cli_app, ["import", str(bomb), "--db", db])
     assert refused.exit_code == 1 and "anchors and aliases" in refused.stderr
+
+
+def test_show_says_how_an_amended_event_now_stands(tmp_path: Path) -> None:
+    db = str(tmp_path / "now.db")
+    runner = CliRunner()
+    floated = (
+        '{"type": "floated", "id": "f", "proposal": "p", "actor": "a", "addressees": ["b"], "occurred": "2024-01-01"}'
+    )
+    assert runner.invoke(app, ["append", floated, "--db", db]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["add", "rejected", "p", "--actor", "b", "--occurred", "2024-01-02", "--id", "r", "--db", db]
+        ).exit_code
+        == 0
+    )
+    before = runner.invoke(app, ["show", "r", "--db", db]).stdout
+    assert "as it now stands" not in before
+    fixed = runner.invoke(app, ["amend", "r", "--set", "occurred=2024-01-20", "--reason", "typo", "--db", db])
+    assert fixed.exit_code == 0, fixed.output
+    after = runner.invoke(app, ["show", "r", "--db", db]).stdout
+    assert "as it now stands (amended by #3):\n  occurred  20 January 2024 (2024-01-20)" in after
+    assert json.loads(runner.invoke(app, ["show", "r", "--json", "--db", db]).stdout)["now"] == {
+        "occurred": "2024-01-20"
+    }

@@ -91,9 +91,15 @@ class Reading(Host):
             near = close_matches(event_id, ids)
             hint = f"; did you mean {', '.join(near)}?" if near else ""
             raise NotFoundError(f"no event {event_id!r} in the log{hint}", field="event")
+        from tracker.core.corrections import find
+
         records = self._records(str(row[0]))
         rec = next(r for r in records if r.id == event_id)
         detail = event_detail(rec, self.audit(rec.proposal))
+        found = find(records, event_id)
+        now = found.current if found is not None else None
+        # what the amendments changed: the fields as the event now stands, where they differ
+        detail["now"] = {k: v for k, v in now.items() if rec.event.get(k) != v} if now and now != rec.event else {}
         names = self.names()
         detail["title"] = self.names("proposal").get(rec.proposal)
         detail["names"] = {s: names[s] for s in parties_of(rec.event) if s in names}

@@ -69,6 +69,10 @@ def event_text(d: Mapping[str, Any]) -> str:
     rows = [(k, f"{v}{title}" if k == "proposal" else v) for k, v in _fields(event, names)]
     width = max(len(k) for k, _ in rows)
     out += [f"  {k.ljust(width)}  {v}" for k, v in rows]
+    if d.get("now"):
+        by = ", ".join(f"#{c['seq']}" for c in d["corrected_by"] if c["type"] == "amended" and c["state"] == "applied")
+        out.append(f"as it now stands (amended by {by}):")
+        out += [f"  {k.ljust(width)}  {v}" for k, v in _fields(d["now"], names)]
     if event.get("replacement"):
         out.append("replacement (what the corrected event now says):")
         out += [f"  {k}: {v}" for k, v in _fields(event["replacement"], names, ("sources", "id"))]
