@@ -17,8 +17,7 @@ from typer.testing import CliRunner
 
 from tracker.api import Tracker
 from tracker.cli import app
-from tracker.core import rows
-from tracker.store import yamlfile
+from tracker.core import rows, yamlin
 from tracker.views import eventfiles
 
 runner = CliRunner()
@@ -370,7 +369,7 @@ def test_every_kind_with_every_field_round_trips_as_a_row_and_as_yaml(log: list[
         read = rows.event_of_row(row)
         assert read is not None and body(read.event) == stored_body
     text = "".join(eventfiles.yaml_text(lambda: [body(e) for e in log]))
-    read_back = list(yamlfile.events(io.BytesIO(text.encode()), "s.yaml"))
+    read_back = list(yamlin.events(io.BytesIO(text.encode()), "s.yaml"))
     assert [body(item[1]) for item in read_back if isinstance(item, tuple)] == [body(e) for e in log]
 
 

@@ -54,23 +54,23 @@ class Reading(Host):
     @staticmethod
     def is_names_file(path: str | os.PathLike[str]) -> bool:
         """Whether ``path`` is a YAML names file (``parties:``/``proposals:``) rather than events."""
-        from tracker.store import yamlfile
+        from tracker.core import yamlin
 
         source = Path(path)
         if not source.is_file() or source.suffix.lower() not in (".yaml", ".yml"):
             return False
         with source.open("rb") as handle:
-            return yamlfile.is_names(handle)
+            return yamlin.is_names(handle)
 
     def load_names(self, path: str | os.PathLike[str]) -> tuple[int, list[str]]:
         """Record the names of a YAML file ``{parties: {slug: name}, proposals: {slug: title}}``."""
+        from tracker.core import yamlin
         from tracker.core.names import names_file
-        from tracker.store import yamlfile
 
         source = Path(path)
         try:
             with source.open("rb") as handle:
-                doc = yamlfile.document(handle, str(source))
+                doc = yamlin.document(handle, str(source))
         except OSError as exc:
             raise InputError(f"cannot read {source}: {exc.strerror}") from None
         try:

@@ -4,19 +4,21 @@ event, in YAML (the default) or JSON, and reading it back.
 Lines starting with ``#`` are comments in both formats (JSON has none of its own: they are
 dropped before parsing), so the fields of the kind, the form of lists, deadlines and sources,
 and after a failed save the errors, are written as comments on top, as ``git commit`` does.
-YAML is read with strings for every scalar (no dates, numbers or booleans guessed: ``2024-11``
-stays the text ``2024-11``). Pure: the editor is run by ``tracker.commands.editing``.
+YAML is read by ``core.yamlin``, with strings for every scalar (no dates, numbers or booleans
+guessed: ``2024-11`` stays the text ``2024-11``), JSON by ``core.jsonin``. Pure: the editor is run
+by ``tracker.commands.editing``.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
 
-from tracker.core import fields
+from tracker.core import fields, jsonin, yamlin
 from tracker.core.drafts import describe
 from tracker.errors import InputError
 
@@ -38,19 +40,14 @@ FORMS = {
 }
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML with every scalar a string (only an empty value or ``null`` is None)."""
+class _Dumper(yaml.SafeDumper):
+    """YAML that writes None as an empty value, and strings unquoted wherever ``core.yamlin`` (which
+    keeps every scalar but null as text) reads them back as the same text."""
 
     yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag.endswith(":null")]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
     }
-
-
-class _Dumper(yaml.SafeDumper):
-    """YAML that writes None as an empty value and strings unquoted where ``_Loader`` reads them back."""
-
-    yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
 
 _Dumper.add_representer(type(None), lambda dumper, _: dumper.represent_scalar("tag:yaml.org,2002:null", ""))
@@ -88,9 +85,11 @@ def parse(text: str, fmt: str) -> dict[str, Any] | None:
     content = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
     if not content.strip():
         return None
+    # Through the same guarded readers as every other input (``jsonin``, ``yamlin``); YAML keeps its
+    # comments, so that a line number names the line of the file as the editor shows it.
     try:
-        data = json.loads(content) if fmt == "json" else yaml.load(content, Loader=_Loader)
-    except (ValueError, yaml.YAMLError) as exc:
+        data = jsonin.loads(content) if fmt == "json" else yamlin.document(io.BytesIO(text.encode()), "the file")
+    except InputError as exc:
         raise InputError(f"not valid {fmt.upper()}: {' '.join(str(exc).split())}") from None
     if not isinstance(data, dict):
         raise InputError(f"expected the fields of one event (name: value), not {type(data).__name__}")

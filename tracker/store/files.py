@@ -248,9 +248,9 @@ class _BoundedLines:
 
 
 def _yaml(handle: IO[bytes], name: str, delimiter: str | None, on_bytes: OnBytes) -> Iterator[Item]:
-    from tracker.store import yamlfile  # PyYAML is imported only for YAML files: start-up stays quick
+    from tracker.core import yamlin  # PyYAML is imported only for YAML files: start-up stays quick
 
-    items = yamlfile.events(_BoundedLines(handle), name)  # type: ignore[arg-type]
+    items = yamlin.events(_BoundedLines(handle), name)  # type: ignore[arg-type]
     while True:
         try:
             item = next(items)

@@ -1,4 +1,5 @@
-"""YAML files of events, read safely: every scalar stays text, no anchors or aliases, bounded nesting.
+"""YAML input read safely, as ``jsonin`` reads JSON: every scalar stays text, no anchors or aliases,
+bounded nesting.
 
 A file is a list of events (mappings), or several documents (``---``), each an event or a list
 of them. PyYAML's parser (libyaml's where installed) reads the events; nodes are composed from
