@@ -82,13 +82,14 @@ class Reading(Host):
     def show(self, event_id: str) -> dict[str, Any]:
         """Everything about one event (``core.listing.event_detail``), with its proposal's title and the
         display names of its parties; NotFoundError with the closest ids if the log has no such event."""
-        from tracker.core.listing import close_matches, event_detail, parties_of
+        from tracker.core.listing import event_detail, parties_of
+        from tracker.core.suggest import close
 
         event_id = self.event_id(event_id)
         row = self.store.conn.execute("SELECT proposal FROM events WHERE id = ?", (event_id,)).fetchone()
         if row is None:
             ids = [r[0] for r in self.store.conn.execute("SELECT id FROM events")]
-            near = close_matches(event_id, ids)
+            near = close(event_id, ids, n=3, cutoff=0.5, part=False)
             hint = f"; did you mean {', '.join(near)}?" if near else ""
             raise NotFoundError(f"no event {event_id!r} in the log{hint}", field="event")
         from tracker.core.corrections import find

@@ -115,10 +115,9 @@ def metavar(name: str) -> str:
 
 def closest(word: str, choices: Sequence[str]) -> str:
     """`` (did you mean x?)`` for the closest of ``choices`` to a mistyped ``word``, or nothing."""
-    import difflib  # only on an error: not at every start-up
+    from tracker.core import suggest  # only on an error: difflib is not imported at every start-up
 
-    near = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
-    return f" (did you mean {' or '.join(near)}?)" if near else ""
+    return suggest.hint(word, choices, quoted=False, part=False)
 
 
 def check_kind(kind: str, allowed: Sequence[str] = ADDABLE) -> None:

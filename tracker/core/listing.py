@@ -7,7 +7,6 @@ prints). Standard library only.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
@@ -127,9 +126,6 @@ def duplicates(slugs: Iterable[str], names: Mapping[str, str]) -> list[Duplicate
     return out
 
 
-def close_matches(word: str, known: Iterable[str], n: int = 3) -> list[str]:
-    """The known strings closest to ``word`` (for an error that says "did you mean")."""
-    return difflib.get_close_matches(word, list(known), n=n, cutoff=0.5)
 
 
 class ProposalRow(NamedTuple):

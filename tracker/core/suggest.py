@@ -17,22 +17,23 @@ SHOWN = 5
 """At most this many close matches are named in a message."""
 
 
-def close(word: str, choices: Iterable[str], n: int = SHOWN) -> list[str]:
-    """The choices close to ``word``, closest first (difflib's ratio, cut-off 0.6); a choice that
-    starts with or contains the word counts as close too (a slug typed in part)."""
+def close(word: str, choices: Iterable[str], n: int = SHOWN, *, cutoff: float = 0.6, part: bool = True) -> list[str]:
+    """The choices close to ``word``, closest first (difflib's ratio, at least ``cutoff``); with
+    ``part``, a choice that contains the word counts as close too (a slug typed in part)."""
     pool = sorted(set(choices))
-    found = difflib.get_close_matches(word, pool, n=n, cutoff=0.6)
-    if word:
+    found = difflib.get_close_matches(word, pool, n=n, cutoff=cutoff)
+    if word and part:
         found += [c for c in pool if word in c and c not in found]
     return found[:n]
 
 
-def hint(word: str, choices: Iterable[str]) -> str:
-    """``" (did you mean 'x'?)"`` (or ``'x' or 'y'``), or "" when nothing is close."""
-    found = close(word, choices, n=3)
+def hint(word: str, choices: Iterable[str], *, quoted: bool = True, part: bool = True) -> str:
+    """``" (did you mean 'x'?)"`` (or ``'x' or 'y'``; unquoted if not ``quoted``), or "" when nothing
+    is close."""
+    found = close(word, choices, n=3, part=part)
     if not found:
         return ""
-    return " (did you mean " + " or ".join(repr(c) for c in found) + "?)"
+    return " (did you mean " + " or ".join(repr(c) if quoted else c for c in found) + "?)"
 
 
 def _models(base: type[Model]) -> Iterable[type[Model]]:
