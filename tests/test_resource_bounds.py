@@ -17,7 +17,7 @@ from helpers import ev
 from test_verify import build
 from typer.testing import CliRunner
 
-import tracker.api.tracker
+import tracker.api.core
 import tracker.arguments
 import tracker.store.files
 from tracker.api import Tracker
@@ -37,7 +37,7 @@ LIMIT = 64 * 1024
 
 @pytest.fixture
 def small_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    for module in (tracker.api.tracker, tracker.arguments, tracker.store.files):
+    for module in (tracker.api.core, tracker.arguments, tracker.store.files):
         monkeypatch.setattr(module, "MAX_DIAGNOSE_BYTES", LIMIT)
         monkeypatch.setattr(module, "MAX_LINE_BYTES", 4096)
 

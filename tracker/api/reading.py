@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker.api.host import Host
+from tracker.api.core import Core
 from tracker.errors import InputError, NotFoundError, TrackerError
 from tracker.store import clock
 
@@ -15,17 +15,8 @@ if TYPE_CHECKING:
     from tracker.core.listing import Duplicate, Party, ProposalRow
 
 
-class Reading(Host):
-    """``Tracker``'s methods for readers (mixed into ``tracker.api.Tracker``)."""
-
-    def names(self, subject: str = "actor") -> dict[str, str]:
-        """Display names by slug: parties' (``actor``, the default) or proposals' titles (``proposal``).
-
-        Names are for readers only (Markdown, tables, TimelineJS); JSON and CSV keep slugs.
-        """
-        from tracker.store import names as names_log
-
-        return names_log.read(self.store.conn, subject)
+class Reading(Core):
+    """The readers' methods of ``Tracker``: names and titles recorded, one event, the proposals, the parties."""
 
     def set_names(self, items: Iterable[tuple[str, str, str]]) -> tuple[int, list[str]]:
         """Record display names ``(subject, slug, name)`` in one batch (all checked first, all or none).
@@ -125,3 +116,14 @@ class Reading(Host):
         names = self.names()
         found = parties(self.store.records(), names)
         return found, duplicates((p.slug for p in found), names)
+
+    def event_id(self, ref: str) -> str:
+        """The id an event reference names: an id, or the event's seq (the number ``history``,
+        ``audit`` and ``log`` show) when no event has that text as its id."""
+        if ref.isascii() and ref.isdigit() and len(ref) < 19:
+            conn = self.store.conn
+            if conn.execute("SELECT 1 FROM events WHERE id = ?", (ref,)).fetchone() is None:
+                row = conn.execute("SELECT id FROM events WHERE seq = ?", (int(ref),)).fetchone()
+                if row is not None:
+                    return str(row[0])
+        return ref

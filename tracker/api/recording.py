@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tracker.api.host import Host
+from tracker.api.reading import Reading
 from tracker.core.replay import Record
 from tracker.core.validate import Line
 from tracker.store import clock
@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from tracker.core.corrections import Found
 
 
-class Recording(Host):
-    """``Tracker``'s methods for recording (mixed into ``tracker.api.Tracker``)."""
+class Recording(Reading):
+    """The recording methods of ``Tracker``: append with warnings, dry runs, the event to correct."""
 
     def record(self, events: Sequence[Line], *, expect_version: int | None = None, dry_run: bool = False) -> Recorded:
         """Append validated lines as one batch (or, ``dry_run``, only check them) and say what was
@@ -77,17 +77,6 @@ class Recording(Host):
             recent = [r[0] for r in self.store.conn.execute("SELECT id FROM events ORDER BY seq DESC LIMIT 50000")]
             return check_target(None, eid, kind, closest(eid, recent))
         return check_target(find(self.store.stream(row[0]), eid), eid, kind, "")
-
-    def event_id(self, ref: str) -> str:
-        """The id an event reference names: an id, or the event's seq (the number ``history``,
-        ``audit`` and ``log`` show) when no event has that text as its id."""
-        if ref.isascii() and ref.isdigit() and len(ref) < 19:
-            conn = self.store.conn
-            if conn.execute("SELECT 1 FROM events WHERE id = ?", (ref,)).fetchone() is None:
-                row = conn.execute("SELECT id FROM events WHERE seq = ?", (int(ref),)).fetchone()
-                if row is not None:
-                    return str(row[0])
-        return ref
 
     def today(self) -> str:
         """Today (UTC) by the recording clock: the default day of a correction."""
